@@ -1,0 +1,241 @@
+"""The Faust app: one thin agent per stage, /metrics and /health on the worker's web server."""
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from time import perf_counter
+from typing import Any, cast
+
+import faust
+from faust.types import TP
+
+from agents import STAGES
+from agents.errors import reason_of
+from agents.stage import AnyStage, process_batch
+from pipeline.codec import dumps
+from pipeline.deadletter import dead_letter
+from pipeline.metrics import OUTCOMES, Metrics
+from pipeline.settings import Settings
+from pipeline.topics import DLQ
+from pipeline.transport import Transport
+from schemas import Article, Trace
+
+log = logging.getLogger(__name__)
+EVENT_LOOP_TICK_S = 0.25
+LAG_INTERVAL_S = 5.0
+
+
+@dataclass(slots=True)
+class Message:
+    """One consumed record, as the stage thread needs it."""
+
+    key: str | None
+    value: bytes
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What to publish for one consumed record."""
+
+    article: Article | None
+    error: Exception | None
+    sends: list[tuple[str, str, bytes]] = field(default_factory=list)  # (logical topic, key, value)
+
+
+class WirestreamApp(faust.App):
+    def __init__(self, settings: Settings, metrics: Metrics, **options: Any) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.read_offsets: dict[TP, int] = {}
+        super().__init__(settings.app_id, **options)
+
+    def _new_transport(self) -> Transport:
+        return Transport(self.conf.broker_consumer, self)
+
+
+def create_app(settings: Settings, metrics: Metrics | None = None) -> WirestreamApp:
+    metrics = metrics or Metrics()
+    app = WirestreamApp(
+        settings,
+        metrics,
+        broker=[f"kafka://{server}" for server in settings.bootstrap_servers],
+        broker_credentials=_credentials(settings),
+        value_serializer="raw",
+        key_serializer="raw",
+        web_enabled=True,
+        web_bind=settings.web_bind,
+        web_host=settings.web_bind,
+        web_port=settings.web_port,
+        broker_session_timeout=10,
+        broker_heartbeat_interval=1,
+        consumer_auto_offset_reset="earliest",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication,
+        producer_linger=settings.producer_linger_ms / 1000,
+        store="memory://",
+        # Faust wants a data directory even with no tables; keep it out of the working tree.
+        datadir=Path(tempfile.gettempdir()) / f"wirestream-{settings.app_id}",
+    )
+    app.conf.wirestream_fetch_max_wait_ms = settings.fetch_max_wait_ms
+    for stage in STAGES:
+        _register_stage(app, stage)
+    _register_views(app)
+    _register_monitors(app)
+    return app
+
+
+def _credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLCredentials | None:
+    if settings.security_protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=settings.sasl_username,
+            password=settings.sasl_password,
+            mechanism=settings.sasl_mechanism,
+            ssl_context=settings.ssl_context(),
+        )
+    if settings.security_protocol == "SSL":
+        return faust.SSLCredentials(settings.ssl_context())
+    return None
+
+
+def handle_batch(stage: AnyStage, model: object, messages: Sequence[Message]) -> list[Outcome]:
+    """Decode, run the stage, trace and serialise. Runs in the stage's thread, off the loop."""
+    decoded: list[Any] = []
+    errors: dict[int, Exception] = {}
+    for i, message in enumerate(messages):
+        try:
+            decoded.append(stage.decode(message.value))
+        except Exception as error:  # undecodable input is dead-lettered, not raised
+            errors[i] = error
+    results = iter(process_batch(stage, model, decoded))
+    outcomes = []
+    for i, message in enumerate(messages):
+        result = errors.get(i) or next(results)
+        if isinstance(result, Exception):
+            letter = dead_letter(
+                stage.name,
+                result,
+                message.value,
+                key=message.key,
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+            )
+            outcomes.append(Outcome(None, result, [(DLQ, message.key or "", dumps(letter))]))
+            continue
+        result.trace.append(
+            Trace(
+                stage=stage.name,
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+            )
+        )
+        sends = [(stage.sink, result.id, dumps(result))]
+        sends += [(topic, key, dumps(record)) for topic, key, record in stage.side_outputs(result)]
+        outcomes.append(Outcome(result, None, sends))
+    return outcomes
+
+
+def _register_stage(app: WirestreamApp, stage: AnyStage) -> None:
+    settings, metrics = app.settings, app.metrics
+    model = stage.load(settings)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"stage-{stage.name}")
+    topics: dict[str, faust.TopicT] = {}
+
+    def topic(logical: str) -> faust.TopicT:
+        if logical not in topics:
+            topics[logical] = app.topic(settings.topic(logical))
+        return topics[logical]
+
+    for outcome in OUTCOMES:
+        metrics.articles.labels(stage.name, outcome)
+    metrics.stage_duration.labels(stage.name)
+
+    async def agent(stream: faust.StreamT[bytes]) -> None:
+        loop = asyncio.get_running_loop()
+        # take_events is on the concrete Stream, not on the StreamT interface.
+        async for events in cast(faust.Stream[bytes], stream).take_events(
+            settings.batch_size, within=settings.batch_within_s
+        ):
+            messages = [_message(event) for event in events]
+            metrics.articles.labels(stage.name, "in").inc(len(messages))
+            started = perf_counter()
+            outcomes = await loop.run_in_executor(executor, handle_batch, stage, model, messages)
+            elapsed = perf_counter() - started
+            metrics.batch_size.labels(stage.name).observe(len(messages))
+            for _ in messages:
+                metrics.stage_duration.labels(stage.name).observe(elapsed / len(messages))
+            for message, outcome in zip(messages, outcomes, strict=True):
+                for logical, key, value in outcome.sends:
+                    await topic(logical).send(key=key.encode(), value=value)
+                if outcome.article is not None:
+                    metrics.articles.labels(stage.name, "ok").inc()
+                    stage.observe(metrics, outcome.article)
+                elif outcome.error is not None:
+                    reason = reason_of(outcome.error)
+                    metrics.articles.labels(stage.name, "dead_letter").inc()
+                    metrics.dead_letters.labels(stage.name, reason).inc()
+                    log.warning(
+                        "event=dead_letter stage=%s reason=%s error=%s offset=%s:%d:%d",
+                        stage.name,
+                        reason,
+                        type(outcome.error).__name__,
+                        message.topic,
+                        message.partition,
+                        message.offset,
+                    )
+                app.read_offsets[TP(message.topic, message.partition)] = message.offset
+
+    app.agent(topic(stage.source), name=f"wirestream.{stage.name}")(agent)
+
+
+def _message(event: faust.EventT[bytes]) -> Message:
+    msg = event.message
+    key = msg.key.decode("utf-8", "replace") if isinstance(msg.key, bytes) else None
+    return Message(key, bytes(event.value or b""), msg.topic, msg.partition, msg.offset)
+
+
+def _register_views(app: WirestreamApp) -> None:
+    @app.page("/metrics")
+    async def metrics_view(web: faust.web.View, request: faust.web.Request) -> Any:
+        return web.bytes(app.metrics.exposition(), content_type=app.metrics.content_type)
+
+    @app.page("/health")
+    async def health_view(web: faust.web.View, request: faust.web.Request) -> Any:
+        assigned = len(app.consumer.assignment()) if app.consumer else 0
+        ready = assigned > 0 and not app.rebalancing
+        return web.json(
+            {
+                "status": "ok" if ready else "starting",
+                "assigned_partitions": assigned,
+                "stages": [stage.name for stage in STAGES],
+            },
+            status=200 if ready else 503,
+        )
+
+
+def _register_monitors(app: WirestreamApp) -> None:
+    async def event_loop_lag() -> None:
+        loop = asyncio.get_running_loop()
+        while not app.should_stop:
+            expected = loop.time() + EVENT_LOOP_TICK_S
+            await asyncio.sleep(EVENT_LOOP_TICK_S)
+            app.metrics.event_loop_lag.set(max(0.0, loop.time() - expected))
+
+    async def consumer_lag() -> None:
+        for tp in app.consumer.assignment():
+            seen = app.read_offsets.get(tp)
+            highwater = app.consumer.highwater(tp)
+            if seen is not None and highwater is not None:
+                lag = max(0, highwater - seen - 1)
+                app.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+
+    app.task(event_loop_lag)
+    app.timer(interval=LAG_INTERVAL_S)(consumer_lag)

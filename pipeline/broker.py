@@ -72,6 +72,9 @@ class EmbeddedBroker:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Its own session: a Ctrl-C in the terminal reaches our process, which stops the
+            # workers first and the broker last, instead of killing the broker under them.
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout_s
         while not port_open(self.host, self.port):

@@ -264,7 +264,10 @@ def run_up(args: argparse.Namespace, settings: Settings) -> int:
     settings = settings.replace(broker=broker.url, web_port=web_port)
     env = {**os.environ, "WIRESTREAM_BROKER": broker.url, "WIRESTREAM_WEB_PORT": str(web_port)}
     print(f"broker: {broker.url}", flush=True)
-    worker = subprocess.Popen([sys.executable, "-m", "pipeline", "worker"], env=env)
+    # Own session, like the broker: on Ctrl-C we stop the worker before the broker.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "worker"], env=env, start_new_session=True
+    )
     try:
         metrics_url = f"http://{settings.web_bind}:{web_port}/metrics"
         print(f"worker: starting (pid {worker.pid}), loading models…", flush=True)

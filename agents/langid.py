@@ -10,6 +10,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 # Below this many letters a guess is noise: say "und" rather than guess confidently.
 MIN_LETTERS = 3
 MIN_CONFIDENCE = 0.30
+# A paragraph counts towards "multilingual" only when the detector is this sure.
+CONFIDENT = 0.80
 UNDETERMINED = "und"
 
 
@@ -38,3 +40,11 @@ class LanguageIdentifier:
 
     def detect_batch(self, texts: Sequence[str]) -> list[LanguageGuess]:
         return [self.detect(text) for text in texts]
+
+    def mixed_languages(self, paragraphs: Sequence[str]) -> list[str]:
+        """Distinct languages detected with confidence across paragraphs, most frequent first."""
+        counts: dict[str, int] = {}
+        for guess in self.detect_batch(paragraphs):
+            if guess.code != UNDETERMINED and guess.confidence >= CONFIDENT:
+                counts[guess.code] = counts.get(guess.code, 0) + 1
+        return sorted(counts, key=lambda code: -counts[code])

@@ -16,16 +16,24 @@ def identify_languages(
     """The pure language function: one detector call for all texts of the batch."""
     texts: list[str] = []
     for article in articles:
-        texts.append(f"{article.headline}\n{article.body}")
+        texts += [article.body, article.headline]
         texts.extend(comment.text for comment in article.comments)
     guesses = iter(identifier.detect_batch(texts))
     tagged = []
     for article in articles:
-        language = _tag(next(guesses))
+        body, headline = _tag(next(guesses)), _tag(next(guesses))
         comments = [
             c.model_copy(update={"language": _tag(next(guesses))}) for c in article.comments
         ]
-        tagged.append(article.model_copy(update={"language": language, "comments": comments}))
+        languages = identifier.mixed_languages(article.paragraphs)
+        update = {
+            "language": body,
+            "headline_language": headline,
+            "languages": languages,
+            "multilingual": len(languages) > 1,
+            "comments": comments,
+        }
+        tagged.append(article.model_copy(update=update))
     return tagged
 
 

@@ -115,7 +115,13 @@ class Article(_Record):
     ingested_at: datetime
     processed_at: dict[str, datetime] = Field(default_factory=dict)
     trace: list[Trace] = Field(default_factory=list)
-    language: LanguageTag | None = None
+    language: LanguageTag | None = Field(default=None, description="language of the body")
+    headline_language: LanguageTag | None = None
+    languages: list[str] = Field(
+        default_factory=list,
+        description="distinct languages detected with confidence across the paragraphs",
+    )
+    multilingual: bool = Field(default=False, description="paragraphs in several languages")
     entities: list[Entity] | None = None
     comments: Sequence[Comment] = Field(default_factory=list)
 
@@ -129,6 +135,7 @@ class EnrichedArticle(Article):
     """What lands on `articles.enriched`: every stage has run."""
 
     language: LanguageTag
+    headline_language: LanguageTag
     entities: list[Entity]
     comments: Sequence[EnrichedComment] = Field(default_factory=list)
 

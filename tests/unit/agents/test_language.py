@@ -1,3 +1,4 @@
+import orjson
 import pytest
 
 from agents.langid import LanguageIdentifier
@@ -46,3 +47,23 @@ def test_no_letters_is_undetermined_not_a_guess(identifier: LanguageIdentifier, 
 def test_batch_matches_single_calls(identifier: LanguageIdentifier) -> None:
     texts = ["Guten Morgen, wie geht es Ihnen heute?", "صباح الخير يا أصدقاء", "😂"]
     assert identifier.detect_batch(texts) == [identifier.detect(t) for t in texts]
+
+
+def test_headline_language_and_multilingual_flag(identifier: LanguageIdentifier) -> None:
+    body = (
+        "The summit in Brussels ended late on Friday with a joint statement on trade.\n\n"
+        "Les dirigeants européens se sont mis d'accord sur un calendrier commun pour 2027.\n\n"
+        "Officials said the details would be published next week."
+    )
+    raw = {"headline": "Le sommet de Bruxelles s'achève sur un accord", "body": body}
+    (article,) = identify_languages(identifier, [parse(orjson.dumps(raw))])
+    assert article.headline_language is not None and article.headline_language.code == "fr"
+    assert article.languages == ["en", "fr"]
+    assert article.multilingual
+
+
+def test_single_language_article_is_not_multilingual(
+    identifier: LanguageIdentifier, seed_bytes: bytes
+) -> None:
+    (article,) = identify_languages(identifier, [parse(seed_bytes)])
+    assert article.languages == ["ar"] and not article.multilingual

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ from schemas import Article, Trace
 log = logging.getLogger(__name__)
 EVENT_LOOP_TICK_S = 0.25
 LAG_INTERVAL_S = 5.0
+STALL_AFTER_S = 60.0
 
 
 @dataclass(slots=True)
@@ -53,7 +54,6 @@ class WirestreamApp(faust.App):
     def __init__(self, settings: Settings, metrics: Metrics, **options: Any) -> None:
         self.settings = settings
         self.metrics = metrics
-        self.read_offsets: dict[TP, int] = {}
         super().__init__(settings.app_id, **options)
 
     def _new_transport(self) -> Transport:
@@ -191,7 +191,6 @@ def _register_stage(app: WirestreamApp, stage: AnyStage) -> None:
                         message.partition,
                         message.offset,
                     )
-                app.read_offsets[TP(message.topic, message.partition)] = message.offset
 
     app.agent(topic(stage.source), name=f"wirestream.{stage.name}")(agent)
 
@@ -229,13 +228,28 @@ def _register_monitors(app: WirestreamApp) -> None:
             await asyncio.sleep(EVENT_LOOP_TICK_S)
             app.metrics.event_loop_lag.set(max(0.0, loop.time() - expected))
 
+    progress: dict[TP, tuple[int, float]] = {}  # partition → (committed, when it last moved)
+
     async def consumer_lag() -> None:
+        """Lag = high-water mark (from fetches: right on Tansu, unlike ListOffsets) minus the
+        committed offset Faust keeps; stalled = lag while the committed offset stands still."""
+        now = asyncio.get_running_loop().time()
+        # Faust's own bookkeeping of what it committed; no public accessor exists.
+        committed_offsets = cast(
+            Mapping[TP, int | None], getattr(app.consumer, "_committed_offset", {})
+        )
         for tp in app.consumer.assignment():
-            seen = app.read_offsets.get(tp)
             highwater = app.consumer.highwater(tp)
-            if seen is not None and highwater is not None:
-                lag = max(0, highwater - seen - 1)
-                app.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+            if highwater is None:
+                continue
+            committed = committed_offsets.get(tp) or 0
+            lag = max(0, highwater - committed)
+            labels = (tp.topic, str(tp.partition))
+            app.metrics.consumer_lag.labels(*labels).set(lag)
+            if progress.get(tp, (None, 0.0))[0] != committed:
+                progress[tp] = (committed, now)
+            stalled = lag > 0 and now - progress[tp][1] > STALL_AFTER_S
+            app.metrics.consumer_stalled.labels(*labels).set(1 if stalled else 0)
 
     app.task(event_loop_lag)
     app.timer(interval=LAG_INTERVAL_S)(consumer_lag)

@@ -77,7 +77,13 @@ class Metrics:
         )
         self.consumer_lag = Gauge(
             "wirestream_consumer_lag_records",
-            "High-water mark minus the next offset this worker will process",
+            "High-water mark minus the committed offset, per assigned partition",
+            ["topic", "partition"],
+            registry=r,
+        )
+        self.consumer_stalled = Gauge(
+            "wirestream_consumer_stalled",
+            "1 when a partition has lag but its committed offset has not moved for 60 s",
             ["topic", "partition"],
             registry=r,
         )

@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 import uuid
 
@@ -131,6 +132,18 @@ async def test_metrics_count_what_flows(settings: Settings, worker: str) -> None
     assert metric(worker, "wirestream_ingest_to_enriched_seconds_count") >= 1
     assert metric(worker, "wirestream_stage_duration_seconds_count", stage="entities") >= 1
     assert orjson.loads(fetch(f"{worker}/health"))["status"] == "ok"
+
+
+def test_lag_and_stall_are_reported_per_partition(worker: str) -> None:
+    deadline = time.monotonic() + 15  # the lag timer ticks every 5 s
+    while time.monotonic() < deadline:
+        text = fetch(f"{worker}/metrics").decode()
+        if 'wirestream_consumer_lag_records{partition="0",topic="articles.raw"}' in text:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("no lag gauge for articles.raw")
+    assert 'wirestream_consumer_stalled{partition="0",topic="articles.raw"} 0.0' in text
 
 
 def test_cli_feed_and_tail(settings: Settings, worker: str) -> None:

@@ -1,8 +1,9 @@
 """Stage 2, language: body and every comment get `language` {code, confidence, detector}."""
 
 from collections.abc import Sequence
+from typing import cast
 
-from agents.langid import LanguageGuess, LanguageIdentifier
+from agents.langid import LanguageGuess, LanguageIdentifier, confident_languages
 from agents.stage import Stage
 from pipeline.codec import load_record
 from pipeline.metrics import Metrics, language_label
@@ -13,22 +14,24 @@ from schemas import Article, LanguageTag
 def identify_languages(
     identifier: LanguageIdentifier, articles: Sequence[Article]
 ) -> list[Article]:
-    """The pure language function: one detector call for all texts of the batch."""
-    texts: list[str] = []
+    """The pure language function: one detector call for the distinct texts of the batch (a
+    one-paragraph body, a headline repeating it, a comment posted twice are detected once)."""
+    texts: dict[str, LanguageGuess | None] = {}
     for article in articles:
-        texts += [article.body, article.headline]
-        texts.extend(comment.text for comment in article.comments)
-    guesses = iter(identifier.detect_batch(texts))
+        for text in (article.body, article.headline, *article.paragraphs):
+            texts[text] = None
+        texts.update((comment.text, None) for comment in article.comments)
+    texts.update(zip(texts, identifier.detect_batch(list(texts)), strict=True))
+    guess = cast(dict[str, LanguageGuess], texts)
     tagged = []
     for article in articles:
-        body, headline = _tag(next(guesses)), _tag(next(guesses))
         comments = [
-            c.model_copy(update={"language": _tag(next(guesses))}) for c in article.comments
+            c.model_copy(update={"language": _tag(guess[c.text])}) for c in article.comments
         ]
-        languages = identifier.mixed_languages(article.paragraphs)
+        languages = confident_languages(article.paragraphs, [guess[p] for p in article.paragraphs])
         update = {
-            "language": body,
-            "headline_language": headline,
+            "language": _tag(guess[article.body]),
+            "headline_language": _tag(guess[article.headline]),
             "languages": languages,
             "multilingual": len(languages) > 1,
             "comments": comments,

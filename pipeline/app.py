@@ -206,6 +206,12 @@ def _register_views(app: WirestreamApp) -> None:
     async def metrics_view(web: faust.web.View, request: faust.web.Request) -> Any:
         return web.bytes(app.metrics.exposition(), content_type=app.metrics.content_type)
 
+    @app.page("/live")
+    async def live_view(web: faust.web.View, request: faust.web.Request) -> Any:
+        """Liveness: the process and its event loop answer. /health may be 503 during a
+        rebalance, which must not get a worker restarted."""
+        return web.json({"status": "alive"})
+
     @app.page("/health")
     async def health_view(web: faust.web.View, request: faust.web.Request) -> Any:
         assigned = len(app.consumer.assignment()) if app.consumer else 0
@@ -229,16 +235,23 @@ def _register_monitors(app: WirestreamApp) -> None:
             app.metrics.event_loop_lag.set(max(0.0, loop.time() - expected))
 
     progress: dict[TP, tuple[int, float]] = {}  # partition → (committed, when it last moved)
+    reported: set[TP] = set()
 
     async def consumer_lag() -> None:
         """Lag = high-water mark (from fetches: right on Tansu, unlike ListOffsets) minus the
         committed offset Faust keeps; stalled = lag while the committed offset stands still."""
         now = asyncio.get_running_loop().time()
+        assigned = app.consumer.assignment()
+        for tp in reported - assigned:  # revoked: their values now belong to another worker
+            for gauge in (app.metrics.consumer_lag, app.metrics.consumer_stalled):
+                gauge.remove(tp.topic, str(tp.partition))
+            progress.pop(tp, None)
+        reported.intersection_update(assigned)
         # Faust's own bookkeeping of what it committed; no public accessor exists.
         committed_offsets = cast(
             Mapping[TP, int | None], getattr(app.consumer, "_committed_offset", {})
         )
-        for tp in app.consumer.assignment():
+        for tp in assigned:
             highwater = app.consumer.highwater(tp)
             if highwater is None:
                 continue
@@ -250,6 +263,7 @@ def _register_monitors(app: WirestreamApp) -> None:
                 progress[tp] = (committed, now)
             stalled = lag > 0 and now - progress[tp][1] > STALL_AFTER_S
             app.metrics.consumer_stalled.labels(*labels).set(1 if stalled else 0)
+            reported.add(tp)
 
     app.task(event_loop_lag)
     app.timer(interval=LAG_INTERVAL_S)(consumer_lag)

@@ -132,6 +132,7 @@ async def test_metrics_count_what_flows(settings: Settings, worker: str) -> None
     assert metric(worker, "wirestream_ingest_to_enriched_seconds_count") >= 1
     assert metric(worker, "wirestream_stage_duration_seconds_count", stage="entities") >= 1
     assert orjson.loads(fetch(f"{worker}/health"))["status"] == "ok"
+    assert orjson.loads(fetch(f"{worker}/live"))["status"] == "alive"
 
 
 def test_lag_and_stall_are_reported_per_partition(worker: str) -> None:

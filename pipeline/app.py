@@ -18,6 +18,7 @@ from agents.errors import reason_of
 from agents.stage import AnyStage, process_batch
 from pipeline.codec import dumps
 from pipeline.deadletter import dead_letter
+from pipeline.ingest import register_ingest
 from pipeline.metrics import OUTCOMES, Metrics
 from pipeline.settings import Settings
 from pipeline.topics import DLQ
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 EVENT_LOOP_TICK_S = 0.25
 LAG_INTERVAL_S = 5.0
 STALL_AFTER_S = 60.0
+RECORD_SIZE_FACTOR = 4  # an enriched record holds the text twice (body + paragraphs) plus data
 
 
 @dataclass(slots=True)
@@ -79,6 +81,10 @@ def create_app(settings: Settings, metrics: Metrics | None = None) -> Wirestream
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication,
         producer_linger=settings.producer_linger_ms / 1000,
+        # A record grows as it is enriched (body + paragraphs + entities): size the requests
+        # and fetches for the largest raw article we accept, not Kafka's 1 MB default.
+        producer_max_request_size=RECORD_SIZE_FACTOR * settings.max_article_bytes,
+        consumer_max_fetch_size=RECORD_SIZE_FACTOR * settings.max_article_bytes,
         store="memory://",
         # Faust wants a data directory even with no tables; keep it out of the working tree.
         datadir=Path(tempfile.gettempdir()) / f"wirestream-{settings.app_id}",
@@ -87,6 +93,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None) -> Wirestream
     for stage in STAGES:
         _register_stage(app, stage)
     _register_views(app)
+    register_ingest(app)  # POST /ingest
     _register_monitors(app)
     return app
 

@@ -80,14 +80,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     feed = commands.add_parser(
         "feed",
-        help="publish raw articles to articles.raw",
-        description="Publish raw articles: a .txt file (a whole raw "
-        "article), a .json file (one object or an array), a .jsonl "
-        "file, a directory of those, or '-' for stdin (JSON lines, or "
-        "one raw text article).",
+        help="publish raw articles to articles.raw: files, a drop folder, an RSS/Atom feed",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""Publish raw articles to articles.raw from one of three sources:
+
+  PATH         a .txt file (a whole raw article), a .json file (one object or an array),
+               a .jsonl file, a directory of those, or '-' for stdin (JSON lines, or one
+               raw text article); sent once.
+  --watch DIR  a drop folder, as agencies deliver over FTP/SFTP. Each new file is sent
+               once its upload is complete (size and mtime unchanged across two scans;
+               dotfiles, *.part and *.tmp are left alone), then moved to DIR/done/ -- or
+               to DIR/failed/ beside <name>.reason.txt saying why. Runs until Ctrl-C.
+  --poll URL   an RSS/Atom feed. Each new entry is sent once as a raw article; what was
+               sent is remembered in a state file across restarts. Runs until Ctrl-C.
+
+Every article is checked with the parse stage first (--watch, --poll): what it would
+refuse is reported, not sent. Progress lines go to stderr.""",
+        epilog="""examples:
+  wirestream feed seeds/ --rate 50
+  wirestream feed --watch /srv/wire/inbox --every 5s
+  wirestream feed --poll https://example.org/news.rss --every 5m""",
     )
-    feed.add_argument("path", metavar="PATH|-")
-    feed.add_argument("--rate", type=float, help="at most this many articles per second")
+    feed.add_argument("path", metavar="PATH|-", nargs="?", help="files to publish once")
+    feed.add_argument("--rate", type=float, help="with PATH: at most this many articles per second")
+    feed.add_argument("--watch", metavar="DIR", help="watch this drop folder until Ctrl-C")
+    feed.add_argument("--poll", metavar="URL", help="poll this RSS/Atom feed until Ctrl-C")
+    feed.add_argument(
+        "--every",
+        metavar="INTERVAL",
+        type=_interval,
+        help="time between scans (--watch; default WIRESTREAM_WATCH_INTERVAL_S, 2s) or polls "
+        "(--poll; default WIRESTREAM_POLL_INTERVAL_S, 5m): e.g. 500ms, 30s, 5m, 1h",
+    )
+    feed.add_argument(
+        "--state",
+        metavar="FILE",
+        help="with --poll: the seen-entries file (default: one per URL under "
+        "WIRESTREAM_POLL_STATE_DIR, else $XDG_STATE_HOME/wirestream or ~/.local/state/wirestream)",
+    )
+    feed.add_argument("--once", action="store_true", help="with --poll: poll once, then exit")
     feed.set_defaults(run=run_feed)
 
     tail = commands.add_parser(
@@ -182,9 +213,36 @@ async def _retry_until_reachable(settings: Settings, timeout_s: float = 30.0) ->
             await asyncio.sleep(1)
 
 
+def _interval(text: str) -> float:
+    from pipeline.poll import parse_interval
+
+    try:
+        return parse_interval(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _feed_usage_error(args: argparse.Namespace) -> str | None:
+    sources = [name for name in ("path", "watch", "poll") if getattr(args, name) is not None]
+    if len(sources) != 1:
+        return "give exactly one of PATH, --watch DIR or --poll URL"
+    if args.rate is not None and args.path is None:
+        return "--rate goes with PATH"
+    if args.every is not None and args.path is not None:
+        return "--every goes with --watch or --poll"
+    if (args.state is not None or args.once) and args.poll is None:
+        return "--state and --once go with --poll"
+    return None
+
+
 def run_feed(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.feed import FeedError, publish, read_payloads
 
+    if problem := _feed_usage_error(args):
+        print(f"wirestream feed: {problem} (see wirestream feed --help)", file=sys.stderr)
+        return 2
+    if args.path is None:
+        return _run_feed_source(args, settings)
     try:
         payloads, skipped = read_payloads(args.path)
     except FeedError as error:
@@ -194,6 +252,73 @@ def run_feed(args: argparse.Namespace, settings: Settings) -> int:
     report.skipped_files = skipped
     print(report.summary(settings.topic("articles.raw")), file=sys.stderr)
     return 1 if report.failed or report.oversized else 0
+
+
+def _run_feed_source(args: argparse.Namespace, settings: Settings) -> int:
+    """`feed --watch DIR` / `feed --poll URL`: run until Ctrl-C (or SIGTERM), then stop after
+    the file or poll in hand, so the folder and the state file stay consistent."""
+    from pathlib import Path
+
+    from aiokafka.errors import KafkaConnectionError
+
+    from pipeline.feed import Publisher
+    from pipeline.poll import PollError, check_url, default_state_path, poll
+    from pipeline.watch import WatchError, watch
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    async def main() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def stop_requested() -> None:
+            say("stopping after the current item… (Ctrl-C again to quit at once)")
+            stop.set()
+            loop.remove_signal_handler(signal.SIGINT)  # a second Ctrl-C interrupts for real
+
+        loop.add_signal_handler(signal.SIGINT, stop_requested)
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        async with Publisher(settings) as publisher:
+            if args.watch is not None:
+                report = await watch(
+                    Path(args.watch),
+                    settings,
+                    publisher.send,
+                    topic=publisher.topic,
+                    interval_s=args.every or settings.watch_interval_s,
+                    stop=stop,
+                    say=say,
+                )
+                say(f"stopped: {report.summary()}")
+                return 0
+            state = Path(args.state) if args.state else default_state_path(args.poll, settings)
+            code = await poll(
+                args.poll,
+                settings,
+                publisher.send,
+                every_s=args.every or settings.poll_interval_s,
+                state_path=state,
+                stop=stop,
+                once=args.once,
+                say=say,
+            )
+            say("stopped" if not args.once else "done")
+            return code
+
+    try:
+        # The usual mistakes first, before connecting to the broker.
+        if args.watch is not None and not Path(args.watch).is_dir():
+            raise WatchError(f"not a directory: {args.watch}")
+        if args.poll is not None:
+            check_url(args.poll)
+        return asyncio.run(main())
+    except (WatchError, PollError) as error:
+        print(f"wirestream feed: {error}", file=sys.stderr)
+        return 2
+    except KafkaConnectionError as error:
+        print(f"wirestream feed: broker {settings.broker} unreachable: {error}", file=sys.stderr)
+        return 2
 
 
 def run_tail(args: argparse.Namespace, settings: Settings) -> int:

@@ -50,6 +50,20 @@ class Settings:
     moderation_review_threshold: float = 0.5
     moderation_reject_threshold: float = 0.8
     log_level: str = "info"
+    # Ingest paths (README "Ingest paths"). POST /ingest on the worker: when a token is set,
+    # requests need `Authorization: Bearer <token>`. A secret: masked in describe(), never logged.
+    ingest_token: str = ""
+    # `feed --watch DIR`: seconds between scans; a file is sent once its size and mtime held
+    # across two scans. The file cap bounds one delivered file (a .jsonl may hold many articles;
+    # each article still obeys max_article_bytes).
+    watch_interval_s: float = 2.0
+    watch_max_file_bytes: int = 64_000_000
+    # `feed --poll URL`: default --every, total time and size allowed for one fetch, and where
+    # the seen-entries state lives (empty: $XDG_STATE_HOME/wirestream or ~/.local/state/wirestream).
+    poll_interval_s: float = 300.0
+    poll_timeout_s: float = 30.0
+    poll_max_feed_bytes: int = 10_000_000
+    poll_state_dir: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -75,6 +89,12 @@ class Settings:
         for name in ("partitions", "replication", "batch_size", "max_article_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"WIRESTREAM_{name.upper()} must be at least 1")
+        for name in ("watch_max_file_bytes", "poll_max_feed_bytes"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"WIRESTREAM_{name.upper()} must be at least 1")
+        for name in ("watch_interval_s", "poll_interval_s", "poll_timeout_s"):
+            if not getattr(self, name) > 0:
+                raise SettingsError(f"WIRESTREAM_{name.upper()} must be more than 0")
         if not 0 < self.moderation_review_threshold <= self.moderation_reject_threshold <= 1:
             raise SettingsError(
                 "moderation thresholds must satisfy 0 < review <= reject <= 1, got "
@@ -117,8 +137,9 @@ class Settings:
     def describe(self) -> dict[str, object]:
         """Settings for logs: secrets masked."""
         shown = dataclasses.asdict(self)
-        if shown["sasl_password"]:
-            shown["sasl_password"] = "***"
+        for secret in ("sasl_password", "ingest_token"):
+            if shown[secret]:
+                shown[secret] = "***"
         return shown
 
 

@@ -37,7 +37,7 @@ async def read_until(
 
 
 async def produce(settings: Settings, topic: str, *values: bytes, key: bytes = b"k") -> None:
-    producer = AIOKafkaProducer(**settings.kafka_client_options())
+    producer = AIOKafkaProducer(**settings.kafka_client_options(), max_request_size=16_000_000)
     await producer.start()
     try:
         for value in values:

@@ -200,3 +200,15 @@ def test_cli_feed_and_tail(settings: Settings, worker: str) -> None:
         timeout=60,
     )
     assert (nothing_new.returncode, nothing_new.stdout) == (1, "")
+
+
+async def test_an_article_near_the_size_cap_goes_through(settings: Settings, worker: str) -> None:
+    """The enriched record holds the text twice: producer and fetch sizes must allow it."""
+    article_id = f"big-{uuid.uuid4().hex[:8]}"
+    sentence = "Helsingin kaupunki ilmoitti maanantaina uusista liikennejärjestelyistä. "
+    body = sentence * (1_900_000 // len(sentence))
+    raw = orjson.dumps({"id": article_id, "headline": "Liikenne", "body": body})
+    assert len(raw) < settings.max_article_bytes
+    await produce(settings, "articles.raw", raw, key=article_id.encode())
+    enriched = await read_until(settings, "articles.enriched", lambda rs: article_id in by_id(rs))
+    assert len(by_id(enriched)[article_id]["body"]) == len(body.strip())

@@ -15,12 +15,44 @@ class InvalidJson(StageError):
     reason = "invalid_json"
 
 
+class TooDeep(InvalidJson):
+    """JSON nested deeper than any article needs: refused before anything walks it."""
+
+    reason = "too_deep"
+
+
 class InvalidShape(StageError):
     reason = "invalid_shape"
 
 
+class BinaryData(InvalidShape):
+    reason = "binary_data"
+
+
+class UnsupportedFormat(InvalidShape):
+    """Well-formed input of a kind the parser does not read (an RSS feed, a NewsML package)."""
+
+    reason = "unsupported_format"
+
+
+class InvalidXml(StageError):
+    reason = "invalid_xml"
+
+
+class UnsafeXml(InvalidXml):
+    """A DTD, entity declaration or external reference: the shape of XML bombs and XXE."""
+
+    reason = "unsafe_xml"
+
+
 class EmptyArticle(StageError):
     reason = "empty_article"
+
+
+class NoArticleContent(EmptyArticle):
+    """An HTML page from which no article text could be extracted (a menu, an index page)."""
+
+    reason = "no_article_content"
 
 
 class TooLarge(StageError):
@@ -32,8 +64,14 @@ DEAD_LETTER_REASONS = (
     StageError.reason,
     InvalidEncoding.reason,
     InvalidJson.reason,
+    TooDeep.reason,
     InvalidShape.reason,
+    BinaryData.reason,
+    UnsupportedFormat.reason,
+    InvalidXml.reason,
+    UnsafeXml.reason,
     EmptyArticle.reason,
+    NoArticleContent.reason,
     TooLarge.reason,
     INTERNAL_ERROR,
 )

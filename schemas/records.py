@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 EntityType = Literal["PER", "ORG", "LOC", "MISC"]
 Decision = Literal["approve", "review", "reject"]
+InputFormat = Literal["text", "json", "ninjs", "newsml", "html"]
 MODERATION_ATTRIBUTES = ("toxicity", "insult", "threat", "identity_attack", "profanity")
 
 
@@ -33,20 +34,30 @@ class RawComment(BaseModel):
 
 
 class RawArticle(BaseModel):
-    """What a producer puts on `articles.raw`: either `text` (a whole raw article as on a news
-    site, parsed like the seed) or `headline` + `body` (+ optional `comments`)."""
+    """What a producer puts on `articles.raw`. Either a structured article, `headline` + `body`
+    (+ optional `comments`), or an envelope around a whole source document in `text`: raw text as
+    on a news site (parsed like the seed), an HTML page, a NewsML-G2 `newsItem` or an IPTC ninjs
+    object. The document's format is sniffed from its content; `format` overrides the sniffing.
+    Envelope fields (`id`, `version`, `source`, `url`, `published_at`, `byline`) win over what
+    the document itself says. A message may also be the bare document itself (an HTML page, a
+    NewsML XML file, a ninjs JSON object or plain text) without any envelope."""
 
     model_config = ConfigDict(extra="ignore")
 
+    format: InputFormat | None = Field(
+        default=None,
+        description="format of `text` (or of this object, for ninjs); sniffed if absent",
+    )
     id: str | None = Field(default=None, max_length=200)
     version: int | None = Field(default=None, ge=1)
     source: str | None = Field(default=None, max_length=500)
     url: str | None = Field(default=None, max_length=4000)
     published_at: str | None = Field(default=None, max_length=100)
+    byline: str | None = Field(default=None, max_length=500)
     headline: str | None = None
     body: str | None = None
     comments: list[RawComment] = Field(default_factory=list)
-    text: str | None = None
+    text: str | None = Field(default=None, description="a whole source document, see `format`")
 
 
 class Trace(_Record):
@@ -87,8 +98,13 @@ class Moderation(_Record):
 class Comment(_Record):
     id: str
     author: str | None = None
-    published_at: str | None = None
-    parent: str | None = None
+    published_at: str | None = Field(
+        default=None, description="ISO 8601 with a UTC offset; null unless the source gave one"
+    )
+    published_label: str | None = Field(
+        default=None, description="the time as the source showed it, e.g. '2 hours ago'"
+    )
+    parent: str | None = Field(default=None, description="id of the comment replied to")
     text: str
     language: LanguageTag | None = None
     moderation: Moderation | None = None
@@ -104,6 +120,12 @@ class Article(_Record):
     source: str
     agency: str | None = None
     url: str | None = None
+    canonical_url: str | None = Field(
+        default=None, description="the page's own preferred URL (link rel=canonical, og:url)"
+    )
+    input_format: InputFormat | None = Field(
+        default=None, description="the format the raw message was parsed from"
+    )
     headline: str
     dateline: str | None = None
     byline: str | None = None
@@ -111,7 +133,10 @@ class Article(_Record):
     paragraphs: list[str]
     word_count: int = Field(ge=0)
     fingerprint: str = Field(description="64-bit SimHash of the body, hex: near-duplicate key")
-    published_at: str | None = None
+    published_at: str | None = Field(
+        default=None,
+        description="ISO 8601 with a UTC offset; null when the source gave none, or no zone",
+    )
     ingested_at: datetime
     processed_at: dict[str, datetime] = Field(default_factory=dict)
     trace: list[Trace] = Field(default_factory=list)

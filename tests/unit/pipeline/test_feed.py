@@ -13,8 +13,14 @@ def test_seed_directory_every_supported_format() -> None:
     payloads, skipped = read_payloads(str(SEEDS))
     origins = [p.origin for p in payloads]
     assert skipped == []
-    assert len(payloads) == 7  # 2 .txt, 2 .json, 3 lines of .jsonl
+    # one payload per file, except the .jsonl file: one per line
+    files = sorted(p for p in SEEDS.iterdir() if p.suffix != ".jsonl")
+    lines = (SEEDS / "003_multi.jsonl").read_text().splitlines()
+    assert len(payloads) == len(files) + len(lines)
+    assert {Path(o).name for o in origins} >= {f.name for f in files}
     assert any(o.endswith("003_multi.jsonl:3") for o in origins)
+    html = next(p for p in payloads if p.origin.endswith(".html"))
+    assert html.value == (SEEDS / "012_html_site.html").read_bytes()  # documents go as they are
     seed = next(p for p in payloads if p.origin.endswith("000_93d7d80b8f23babd.txt"))
     assert orjson.loads(seed.value) == {"text": (SEEDS / "000_93d7d80b8f23babd.txt").read_text()}
     assert seed.key == message_key(seed.value)

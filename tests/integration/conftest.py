@@ -6,6 +6,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,25 +29,20 @@ def settings(broker: EmbeddedBroker) -> Settings:
     return Settings(broker=broker.url, web_port=free_port(), partitions=3)
 
 
-@pytest.fixture(scope="session")
-def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Starts the worker, waits for /health, yields its base URL, stops it."""
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
-        **os.environ,
-        "WIRESTREAM_BROKER": settings.broker,
-        "WIRESTREAM_WEB_PORT": str(settings.web_port),
-        "WIRESTREAM_PARTITIONS": str(settings.partitions),
-    }
+@contextmanager
+def running_worker(env: dict[str, str], log: Path) -> Iterator[str]:
+    """A real `wirestream worker` process with `env` on top of ours; yields its base URL once
+    /health answers, stops it after. Its output goes to `log`."""
+    port = env.get("WIRESTREAM_WEB_PORT") or str(free_port())
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "worker"],
             cwd=ROOT,
-            env=env,
+            env={**os.environ, **env, "WIRESTREAM_WEB_PORT": port},
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    base = f"http://127.0.0.1:{settings.web_port}"
+    base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, process, log)
         yield base
@@ -57,6 +53,18 @@ def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's worker: its base URL."""
+    env = {
+        "WIRESTREAM_BROKER": settings.broker,
+        "WIRESTREAM_WEB_PORT": str(settings.web_port),
+        "WIRESTREAM_PARTITIONS": str(settings.partitions),
+    }
+    with running_worker(env, tmp_path_factory.mktemp("worker") / "worker.log") as base:
+        yield base
 
 
 def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -14,66 +14,25 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from agents.parse import message_key
-from pipeline.broker import free_port
 from pipeline.feed import Publisher
 from pipeline.settings import Settings
 from pipeline.watch import watch
 from tests.conftest import FIXTURES, ROOT
-from tests.integration.conftest import _wait_healthy
-from tests.integration.kafka import by_id, read_until
+from tests.integration.conftest import running_worker
+from tests.integration.kafka import Record, by_id, raw_records, read_until
 
 pytestmark = pytest.mark.integration
 TOKEN = f"tok-{uuid.uuid4().hex}"
 RSS_IDS = ("https://gazette.example/news/ferry-resumes", "https://gazette.example/gallery/lights")
-
-Record = tuple[str, bytes]  # (key, value)
-
-
-async def raw_records(
-    settings: Settings,
-    topic: str = "articles.raw",
-    until: Callable[[list[Record]], bool] = lambda _: False,
-    idle_s: float = 1.0,
-    timeout_s: float = 30.0,
-) -> list[Record]:
-    """Every record of `topic` (any bytes), read until `until(records)` holds and nothing new
-    arrived for `idle_s`, or the timeout: enough to see a duplicate if one was sent."""
-    consumer = AIOKafkaConsumer(
-        settings.topic(topic),
-        **settings.kafka_client_options(),
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        fetch_max_wait_ms=100,
-    )
-    await consumer.start()
-    records: list[Record] = []
-    deadline, quiet_since = time.monotonic() + timeout_s, time.monotonic()
-    try:
-        while time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=200)
-            fresh = [
-                ((m.key or b"").decode("utf-8", "replace"), m.value or b"")
-                for batch in batches.values()
-                for m in batch
-            ]
-            records.extend(fresh)
-            if fresh:
-                quiet_since = time.monotonic()
-            elif until(records) and time.monotonic() - quiet_since >= idle_s:
-                break
-    finally:
-        await consumer.stop()
-    return records
 
 
 def wait_until_exists(path: Path, timeout_s: float = 30.0) -> None:
@@ -190,35 +149,15 @@ def token_worker(
 ) -> Iterator[tuple[str, Path]]:
     """A second worker with WIRESTREAM_INGEST_TOKEN, on its own topics and consumer group."""
     log = tmp_path_factory.mktemp("token-worker") / "worker.log"
-    port = free_port()
     env = {
-        **os.environ,
         "WIRESTREAM_BROKER": settings.broker,
-        "WIRESTREAM_WEB_PORT": str(port),
         "WIRESTREAM_PARTITIONS": "1",
         "WIRESTREAM_TOPIC_PREFIX": "tok.",
         "WIRESTREAM_APP_ID": "wirestream-token-test",
         "WIRESTREAM_INGEST_TOKEN": TOKEN,
     }
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, process, log)
+    with running_worker(env, log) as base:
         yield base, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def test_ingest_token_is_enforced_and_never_logged(

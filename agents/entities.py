@@ -1,4 +1,5 @@
-"""Stage 3, entities: PER/ORG/LOC/MISC with character offsets into `body`."""
+"""Stage 3, entities: PER/ORG/LOC with character offsets into `body`, routed by the detected
+language (agents/ner/). A language the tagger does not support gets an empty list."""
 
 from collections.abc import Sequence
 
@@ -11,7 +12,8 @@ from schemas import Article, Entity
 
 
 def tag_entities(tagger: EntityTagger, articles: Sequence[Article]) -> list[Article]:
-    """The pure entity function: the body of each article, routed by its detected language."""
+    """The pure entity function: the whole batch goes to the tagger at once, which groups the
+    bodies by detected language and decodes each group as one batch."""
     items = [(a.body, a.language.code if a.language else "und") for a in articles]
     tagged = []
     for article, matches in zip(articles, tagger.tag_batch(items), strict=True):

@@ -4,8 +4,8 @@ moderated: a report about violence is not a toxic comment."""
 
 from collections.abc import Sequence
 
+from agents.moderation_engine import CommentModerator
 from agents.stage import SideOutput, Stage, now
-from agents.toxicity import CommentModerator
 from pipeline.codec import load_record
 from pipeline.metrics import Metrics, language_label
 from pipeline.settings import Settings

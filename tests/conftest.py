@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from agents.langid import LanguageIdentifier
+from agents.moderation_engine import CommentModerator
 from agents.ner import EntityTagger
 from agents.parse import Limits, parse_article
 from agents.stage import now
-from agents.toxicity import CommentModerator
 from schemas import Article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -70,3 +70,32 @@ def test_english_uses_the_statistical_model(
 
 def test_undetermined_language_gets_no_entities(tagger: EntityTagger) -> None:
     assert tagger.tag_batch([("Paris Paris Syria", "und")]) == [[]]
+
+
+def test_unsupported_detected_language_gets_an_empty_list(
+    tagger: EntityTagger, identifier: LanguageIdentifier
+) -> None:
+    body = (
+        "Le président Emmanuel Macron est arrivé à Paris lundi pour rencontrer les "
+        "représentants des syndicats, selon l'Élysée."
+    )
+    article = tagged(tagger, identifier, orjson.dumps({"headline": "Grève", "body": body}))
+    assert article.language is not None and article.language.code == "fr"
+    assert article.entities == []
+
+
+def test_one_batch_of_many_languages_keeps_each_article_its_own_entities(
+    tagger: EntityTagger, identifier: LanguageIdentifier, seed_bytes: bytes
+) -> None:
+    bodies = [
+        "Barack Obama visited London on Monday with officials from the United Nations.",
+        "Владимир Путин прибыл в Москву в понедельник для переговоров с правительством.",
+        "美国总统奥巴马周一抵达北京，与中国领导人举行会谈。",
+    ]
+    payloads = [orjson.dumps({"headline": b[:20], "body": b}) for b in bodies] + [seed_bytes]
+    articles = tag_entities(tagger, identify_languages(identifier, [parse(p) for p in payloads]))
+    assert [a.language.code if a.language else None for a in articles] == ["en", "ru", "zh", "ar"]
+    for article in articles:
+        assert article.entities
+        for entity in article.entities:
+            assert article.body[entity.start : entity.end] == entity.text

@@ -1,0 +1,5 @@
+"""Multilingual named-entity tagging (the engine of the entities stage): see tagger.py."""
+
+from agents.ner.tagger import VERSION, EntityTagger, Mention, primary_language
+
+__all__ = ["VERSION", "EntityTagger", "Mention", "primary_language"]

@@ -1,0 +1,122 @@
+"""Post-processing of entity spans, shared by every back-end. A span is
+(start, end, type, confidence) in characters of the input text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from agents.ner.gazetteer import Span
+from agents.ner.text import Tokens, lookup_key
+
+_LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+_QUOTES = frozenset("\"“”„«»‹›'‘’()[]{}<>")
+
+
+def strip_leading_article(text: str, spans: list[Span]) -> list[Span]:
+    """'the United States' → 'United States': UNER (and most schemes) exclude the article."""
+    out: list[Span] = []
+    for start, end, kind, confidence in spans:
+        article = _LEADING_ARTICLE.match(text[start:end])
+        if article:
+            start += article.end()
+        if start < end:
+            out.append((start, end, kind, confidence))
+    return out
+
+
+def clean_quotes(text: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
+    """An entity never contains a quote or bracket token: keep the part after the last one
+    ('تنظيم ” داعش' → 'داعش', 'Operation “Desert Storm' → 'Desert Storm'), trim the edges."""
+    first, last = tokens.first, tokens.last
+    out: list[Span] = []
+    for start, end, kind, confidence in spans:
+        if start not in first or end not in last:
+            out.append((start, end, kind, confidence))
+            continue
+        inside = tokens.offsets[first[start] : last[end] + 1]
+        cuts = [i for i, (a, b) in enumerate(inside) if text[a:b] in _QUOTES]
+        if cuts:
+            inside = inside[cuts[-1] + 1 :] or inside[: cuts[0]]
+        while inside and not text[inside[0][0] : inside[0][1]][0].isalnum():
+            inside = inside[1:]
+        while inside:
+            tail = text[inside[-1][0] : inside[-1][1]]
+            if tail[-1].isalnum() or tail == ".":
+                break
+            inside = inside[:-1]
+        if inside:
+            out.append((inside[0][0], inside[-1][1], kind, confidence))
+    return out
+
+
+def merge_person_tail(text: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
+    """'ستيف' PER + 'وارين' LOC (GeoNames has a town Warren) → one PER: a single-token,
+    low-confidence LOC/ORG right after a person name (only a space between) is the rest of it."""
+    if len(spans) < 2:
+        return spans
+    first, last = tokens.first, tokens.last
+    out: list[Span] = [spans[0]]
+    for span in spans[1:]:
+        previous = out[-1]
+        if (
+            previous[2] == "PER"
+            and span[2] in ("LOC", "ORG")
+            and span[3] < 0.7
+            and text[previous[1] : span[0]] == " "
+            and first.get(span[0]) == last.get(span[1])
+        ):
+            out[-1] = (previous[0], span[1], "PER", min(previous[3], span[3]))
+        else:
+            out.append(span)
+    return out
+
+
+def person_consistency(text: str, profile: str, spans: list[Span]) -> list[Span]:
+    """Within one text, a mention equal to a word of a multi-word person name is that person
+    ('ستيف وارين' … 'وارين' tagged LOC → PER)."""
+    name_words: set[str] = set()
+    for start, end, kind, _ in spans:
+        if kind == "PER":
+            words = lookup_key(text[start:end], profile).split(" ")
+            if len(words) >= 2:
+                name_words.update(w for w in words if len(w) >= 3)
+    if not name_words:
+        return spans
+    return [
+        (a, b, "PER" if kind != "PER" and lookup_key(text[a:b], profile) in name_words else kind, c)
+        for a, b, kind, c in spans
+    ]
+
+
+# Conjunction/preposition letters written attached to the next word; the article ال is part
+# of the name («الرقة») and stays. Two-letter stacks first («وب», «فل»).
+_DETACHABLE = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+
+
+def strip_known_proclitics(
+    text: str, spans: list[Span], known_type: Callable[[str], str | None]
+) -> list[Span]:
+    """«وسوريا» → «سوريا», «بالعراق» → «العراق»: drop attached proclitic letters from the start
+    of an Arabic span when what remains is a name of the span's type (`known_type`: gazetteer,
+    aliases; or another mention of that type in the same text) and the whole form is not a
+    known name («واشنطن», «وارين» stay whole; «بلير» PER stays although «لير» is a LOC).
+    ANERcorp's gold keeps the proclitics; dashboards want the bare name; `canonical` is the
+    same either way."""
+    mentioned = {lookup_key(text[a:b], "ar"): kind for a, b, kind, _ in spans}
+    out: list[Span] = []
+    for start, end, kind, confidence in spans:
+        surface = text[start:end]
+        first_word = surface.split(" ", 1)[0]
+        if known_type(surface) is None:
+            for proclitic in _DETACHABLE:
+                rest = surface[len(proclitic) :]
+                if (
+                    first_word.startswith(proclitic)
+                    and len(first_word) - len(proclitic) >= 2
+                    and kind in (known_type(rest), mentioned.get(lookup_key(rest, "ar")))
+                ):
+                    start += len(proclitic)
+                    break
+        out.append((start, end, kind, confidence))
+    return out

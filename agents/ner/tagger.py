@@ -1,0 +1,268 @@
+"""The multilingual entity tagger: PER / ORG / LOC (+ Arabic MISC on request) with character
+offsets into the input text, a confidence, a canonical name and the component that found it.
+
+Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in wheels):
+  ar              linear-chain CRF, Arabic features (normalisation, proclitics, gazetteer,
+                  transliteration score); trained on CLEANANERCorp (GPL-3.0 data)
+  en de pt sv     one pooled CRF for cased alphabets with language-conjoined features, trained
+                  on the TUNE halves of UNER PUD (CC BY-SA 4.0)
+  ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
+  zh              character CRF; Traditional and Simplified (mapped 1:1, offsets unchanged)
+  anything else   no entities: better nothing than junk
+Figures and how they were measured: bench/ner_eval.py, training/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from importlib.resources import files
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from agents.ner.crf import LinearCRF, bio_spans
+from agents.ner.external import RussianNatasha
+from agents.ner.features import FeatureSet, zh_types
+from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameMatcher, Span
+from agents.ner.spans import (
+    clean_quotes,
+    merge_person_tail,
+    person_consistency,
+    strip_known_proclitics,
+    strip_leading_article,
+)
+from agents.ner.text import (
+    Tokens,
+    ar_strip,
+    lookup_key,
+    script_profile,
+    sentence_chunks,
+    t2s_table,
+)
+
+VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    text: str
+    type: str  # PER | ORG | LOC | MISC
+    start: int
+    end: int
+    confidence: float
+    canonical: str
+    creator: str  # component@version
+
+
+def _data(name: str) -> bytes:
+    return files("agents.ner.data").joinpath(name).read_bytes()
+
+
+def primary_language(code: str) -> str:
+    """BCP-47 → our key: 'pt-BR' → 'pt', 'zh-Hant-TW' → 'zh', 'AR' → 'ar'."""
+    return code.replace("_", "-").split("-")[0].lower() if code else ""
+
+
+def load_cased_gazetteer() -> Gazetteer:
+    latin = Gazetteer.from_gzip(_data("gaz_latin.json.gz"))
+    cyrillic = Gazetteer.from_gzip(_data("gaz_cyr.json.gz"))
+    return Gazetteer({**latin.words, **cyrillic.words}, {**latin.names, **cyrillic.names})
+
+
+def load_arabic_gazetteer() -> Gazetteer:
+    gazetteer = Gazetteer.from_gzip(_data("gaz_ar.json.gz"))
+    gazetteer.nb = CharNB.from_gzip(_data("translit_ar.json.gz"))
+    return gazetteer
+
+
+def load_t2s() -> dict[int, str]:
+    return t2s_table(_data("zh_t2s.json").decode("utf-8"))
+
+
+def link_name_parts(mentions: list[Mention], profile: str) -> list[Mention]:
+    """«وأضاف وارين» after «ستيف وارين»: a one-word person mention that is a word of exactly one
+    longer person name in the same text gets that name's canonical value."""
+    owners: dict[str, set[str]] = {}
+    for m in mentions:
+        words = lookup_key(m.text, profile).split(" ")
+        if m.type == "PER" and len(words) >= 2:
+            for word in words:
+                owners.setdefault(word, set()).add(m.canonical)
+    if not owners:
+        return mentions
+    linked = []
+    for m in mentions:
+        key = lookup_key(m.text, profile)
+        names = owners.get(key, set()) if m.type == "PER" and " " not in key else set()
+        linked.append(replace(m, canonical=next(iter(names))) if len(names) == 1 else m)
+    return linked
+
+
+class EntityTagger:
+    """Load once, then `tag_batch([(text, language), ...])` → one list of Mentions per text."""
+
+    CASED = ("en", "de", "pt", "sv", "ru")
+    SUPPORTED = frozenset({"ar", "zh", *CASED})
+
+    def __init__(
+        self, russian: str = "natasha", include_misc: bool = False, keep_proclitics: bool = False
+    ) -> None:
+        """russian: 'natasha' (F1 .72, ~55 articles/s) or 'crf' (F1 .53, fast).
+        include_misc: also return Arabic MISC (nationalities, events: the ANERcorp scheme).
+        keep_proclitics: Arabic spans keep attached و/ب/ل… as ANERcorp's gold does («وسوريا»);
+        by default a known name loses them («سوريا»). Either way canonical is "Syria"."""
+        self.include_misc = include_misc
+        self.keep_proclitics = keep_proclitics
+        self._gaz_ar = load_arabic_gazetteer()
+        self._crf_ar = LinearCRF(_data("crf_ar.npz"), FeatureSet("ar", self._gaz_ar))
+        self._gaz_cased = load_cased_gazetteer()
+        cased = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
+        self._crf_cased = {
+            lang: cased.with_features(FeatureSet("latin", self._gaz_cased, lang))
+            for lang in self.CASED
+        }
+        self._gaz_zh = Gazetteer.from_gzip(_data("gaz_zh.json.gz"))
+        self._crf_zh = LinearCRF(_data("crf_zh.npz"), FeatureSet("zh", self._gaz_zh))
+        self._zh_names = NameMatcher(self._gaz_zh.names, min_len=2)
+        self._t2s = load_t2s()
+        self._aliases = AliasTable(_data("aliases.json").decode("utf-8"), self._t2s)
+        self._natasha = RussianNatasha() if russian == "natasha" else None
+        self._creators = {
+            "ar": f"crf-ar@{VERSION}",
+            "zh": f"crf-zh@{VERSION}",
+            "cased": f"crf-cased@{VERSION}",
+        }
+
+    def clear_caches(self) -> None:
+        """Forget every cached token-type score (benchmarks: time text as if never seen)."""
+        for crf in (self._crf_ar, self._crf_zh, *self._crf_cased.values()):
+            crf.clear_cache()
+
+    def supported(self, language: str) -> bool:
+        return primary_language(language) in self.SUPPORTED
+
+    def tag_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Mention]]:
+        """Texts are grouped by language and each group is decoded as one batch. numpy runs on
+        one BLAS thread here: with two, natasha's small matrix products burn twice the CPU for
+        the same work (59 → 117 articles per CPU-second with one, measured); a worker scales by
+        processes, not threads."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._tag_batch(items)
+
+    def _tag_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Mention]]:
+        out: list[list[Mention]] = [[] for _ in items]
+        groups: dict[str, list[int]] = {}
+        for i, (text, language) in enumerate(items):
+            key = primary_language(language)
+            if key in self.SUPPORTED and text and not text.isspace():
+                groups.setdefault(key, []).append(i)
+        for key, indices in groups.items():
+            texts = [items[i][0] for i in indices]
+            for i, mentions in zip(indices, self._tag_group(key, texts), strict=True):
+                out[i] = mentions
+        return out
+
+    def _tag_group(self, language: str, texts: list[str]) -> list[list[Mention]]:
+        tokens = [Tokens.of(t) for t in texts]
+        offsets = [t.offsets for t in tokens]
+        if language == "ru" and self._natasha is not None:
+            spans = self._natasha.spans(texts)
+            creator = self._natasha.creator
+            profile = "cased"
+        elif language == "ar":
+            types = [[t[a:b] for a, b in offs] for t, offs in zip(texts, offsets, strict=True)]
+            spans = self._crf_spans(self._crf_ar, texts, tokens, types)
+            creator, profile = self._creators["ar"], "ar"
+        elif language == "zh":
+            types = [self._zh_types(t, toks) for t, toks in zip(texts, tokens, strict=True)]
+            spans = self._crf_spans(self._crf_zh, texts, tokens, types)
+            creator, profile = self._creators["zh"], "zh"
+        else:
+            types = [[t[a:b] for a, b in offs] for t, offs in zip(texts, offsets, strict=True)]
+            crf = self._crf_cased[language]
+            spans = [
+                strip_leading_article(text, found)
+                for text, found in zip(
+                    texts, self._crf_spans(crf, texts, tokens, types), strict=True
+                )
+            ]
+            creator, profile = self._creators["cased"], "cased"
+        return [
+            self._finish(text, profile, toks, found, creator)
+            for text, toks, found in zip(texts, tokens, spans, strict=True)
+        ]
+
+    def _zh_types(self, text: str, tokens: Tokens) -> list[str]:
+        simplified = text.translate(self._t2s)  # char for char: same offsets
+        hits = self._zh_names.find(simplified, tokens.first, tokens.last)
+        return zh_types(simplified, tokens.offsets, [(a, b, kind) for a, b, kind, _ in hits])
+
+    @staticmethod
+    def _crf_spans(
+        crf: LinearCRF, texts: list[str], tokens: list[Tokens], types: list[list[str]]
+    ) -> list[list[Span]]:
+        """Spans per text; confidence = the lowest token posterior inside the span. Emissions
+        are computed once per text (one numpy gather) and sliced into sentence chunks, so the
+        ±2-token context also sees the neighbouring sentence."""
+        chunks: list[tuple[int, int, int]] = []  # (text index, first token, end token)
+        for index, (text, toks) in enumerate(zip(texts, tokens, strict=True)):
+            chunks.extend((index, a, b) for a, b in sentence_chunks(text, toks))
+        emissions = [crf.emissions(t) for t in types]
+        decoded = crf.decode_emissions([emissions[i][a:b] for i, a, b in chunks])
+        spans: list[list[Span]] = [[] for _ in texts]
+        for (index, first, _), (path, posterior) in zip(chunks, decoded, strict=True):
+            offs = tokens[index].offsets
+            labels = [crf.labels[p] for p in path]
+            spans[index].extend(
+                (offs[first + a][0], offs[first + b][1], kind, float(np.min(posterior[a : b + 1])))
+                for a, b, kind in bio_spans(labels)
+            )
+        return spans
+
+    def _finish(
+        self, text: str, profile: str, tokens: Tokens, spans: list[Span], creator: str
+    ) -> list[Mention]:
+        """Quote clean-up, curated aliases, MISC filter, person-name consistency, canonical."""
+        spans = clean_quotes(text, tokens, spans)
+        spans = self._aliases.apply(text, profile, tokens, spans)
+        if not self.include_misc:
+            spans = [s for s in spans if s[2] != "MISC"]
+        spans = merge_person_tail(text, tokens, spans)
+        spans = person_consistency(text, profile, spans)
+        if profile == "ar" and not self.keep_proclitics:
+            spans = strip_known_proclitics(text, spans, self._arabic_name_type)
+        mentions = [
+            Mention(text[a:b], kind, a, b, round(c, 4), self.canonical(text[a:b], kind), creator)
+            for a, b, kind, c in spans
+        ]
+        return link_name_parts(mentions, profile)
+
+    def _arabic_name_type(self, surface: str) -> str | None:
+        key = lookup_key(surface, "ar")
+        hit = self._aliases.canon["ar"].get(key) or self._gaz_ar.names.get(key)
+        return hit[0] if hit else None
+
+    def canonical(self, surface: str, kind: str) -> str:
+        """One value per entity however it is written: curated alias, else the gazetteer's
+        English name (types must agree), else the normalised surface. Arabic also tries the
+        forms without proclitics (والرقة → الرقة, وسوريا → سوريا)."""
+        profile = script_profile(surface)
+        keys = [lookup_key(surface, profile)]
+        if profile == "ar":
+            words = keys[0].split(" ")
+            proclitics, stem = ar_strip(words[0])
+            if proclitics:
+                keys += [" ".join([stem, *words[1:]]), " ".join(["ال" + stem, *words[1:]])]
+        elif profile == "zh":
+            keys = [surface.translate(self._t2s)]
+        gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
+        for key in keys:
+            hit = self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
+            if hit and hit[0] == kind:
+                return hit[1]
+        if profile == "ar":
+            return keys[0]
+        return _SPACE.sub(" ", surface.strip())

@@ -1,0 +1,133 @@
+"""The entity tagger on its own: offsets, canonical names, languages, batching, no network."""
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from agents.ner import EntityTagger, Mention
+from tests.conftest import FIXTURES
+
+SEED = (FIXTURES / "ner" / "seed_000_body.txt").read_text(encoding="utf-8")
+
+
+def check_offsets(text: str, mentions: list[Mention]) -> None:
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+        assert m.text == m.text.strip() and m.text
+        assert m.type in ("PER", "ORG", "LOC")
+        assert 0.0 < m.confidence <= 1.0
+        assert "@" in m.creator
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("network access while loading the tagger")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    yield
+
+
+def test_loads_without_network(no_network: None) -> None:
+    tagger = EntityTagger(russian="crf")
+    assert tagger.tag_batch([("Barack Obama visited London.", "en")])[0]
+
+
+def test_seed_article_exact_offsets(tagger: EntityTagger) -> None:
+    (found,) = tagger.tag_batch([(SEED, "ar")])
+    check_offsets(SEED, found)
+    for text, kind in [("بغداد", "LOC"), ("ستيف وارين", "PER"), ("التحالف الدولي", "ORG")]:
+        start = SEED.index(text)
+        assert any((m.start, m.end, m.type) == (start, start + len(text), kind) for m in found), (
+            text
+        )
+
+
+def test_seed_article_has_no_junk(tagger: EntityTagger) -> None:
+    (found,) = tagger.tag_batch([(SEED, "ar")])
+    assert not [m for m in found if any(q in m.text for q in '"“”«»()')]
+    assert not [m for m in found if m.text in ("العقيد", "تنظيم", "الجمعة")]
+    # the colonel is a person, not the town of Warren that GeoNames knows
+    assert all(m.type == "PER" for m in found if "وارين" in m.text)
+
+
+def test_one_canonical_value_across_scripts(tagger: EntityTagger) -> None:
+    arabic = {m.text: m.canonical for m in tagger.tag_batch([(SEED, "ar")])[0]}
+    assert arabic["داعش"] == "Islamic State"
+    assert arabic["الرقة"] == "Raqqa"
+    assert arabic["التحالف الدولي"] == "International Coalition"
+    english = "The Islamic State lost Raqqa, a city in Syria, said ISIS watchers in Baghdad."
+    found = {m.text: m.canonical for m in tagger.tag_batch([(english, "en")])[0]}
+    assert found.get("Raqqa") == "Raqqa"
+    assert found.get("ISIS") == "Islamic State"
+    assert found.get("Syria") == "Syria"
+    other = "قال تنظيم الدولة إن مقاتليه في الرقة صدوا الهجوم ."
+    assert "Islamic State" in {m.canonical for m in tagger.tag_batch([(other, "ar")])[0]}
+
+
+def test_known_names_lose_their_proclitic_unknown_words_keep_it(tagger: EntityTagger) -> None:
+    text = "وصل الوفد إلى بالعراق ثم وسوريا قبل أن يتوجه إلى واشنطن ."
+    (found,) = tagger.tag_batch([(text, "ar")])
+    check_offsets(text, found)
+    by_canonical = {m.canonical: m.text for m in found}
+    assert by_canonical.get("Syria") == "سوريا"
+    assert by_canonical.get("Iraq") == "العراق"
+    assert "واشنطن" in by_canonical.values()  # starts with و but is a name, not و + اشنطن
+
+
+def test_gold_convention_keeps_proclitics_on_request() -> None:
+    tagger = EntityTagger(russian="crf", keep_proclitics=True)
+    text = "ويشن التحالف غارات على معاقل التنظيم في العراق وسوريا منذ عامين ."
+    assert {(m.text, m.canonical) for m in tagger.tag_batch([(text, "ar")])[0]} >= {
+        ("وسوريا", "Syria")
+    }
+
+
+def test_unsupported_or_empty_gives_no_entities(tagger: EntityTagger) -> None:
+    items = [
+        ("Le président Emmanuel Macron est arrivé à Paris.", "fr"),
+        ("Xin chào Hà Nội", "vi"),
+        ("", "ar"),
+        ("   ", "en"),
+        ("Paris", ""),
+        ("Paris Paris Syria", "und"),
+    ]
+    assert tagger.tag_batch(items) == [[]] * len(items)
+    assert not tagger.supported("fr")
+    assert tagger.supported("ar-SY") and tagger.supported("zh-Hant-TW")
+
+
+MIXED = [
+    ("Angela Merkel traf am Montag in Berlin den französischen Präsidenten.", "de"),
+    ("Barack Obama visited London on Monday with officials from the United Nations.", "en-GB"),
+    ("O presidente Lula viajou para Lisboa na segunda-feira.", "pt-BR"),
+    ("Владимир Путин прибыл в Москву в понедельник.", "ru"),
+    ("Stefan Löfven besökte Göteborg i måndags.", "sv"),
+    ("美國總統歐巴馬週一抵達北京。", "zh-Hant"),
+    ("美国总统奥巴马周一抵达北京。", "zh-Hans"),
+    (SEED, "ar"),
+]
+
+
+def test_mixed_batch_keeps_order_and_offsets(tagger: EntityTagger) -> None:
+    found = tagger.tag_batch(MIXED)
+    assert len(found) == len(MIXED)
+    for (text, _), mentions in zip(MIXED, found, strict=True):
+        check_offsets(text, mentions)
+        assert mentions, text
+    assert ("London", "LOC") in {(m.text, m.type) for m in found[1]}
+    assert ("Москву", "LOC") in {(m.text, m.type) for m in found[3]}
+    assert any(m.text in ("美國", "美国") and m.type == "LOC" for m in found[5] + found[6])
+    assert found[3][0].creator.startswith("natasha")
+    assert found[1][0].creator.startswith("crf-cased@")
+
+
+def test_batch_equals_one_by_one(tagger: EntityTagger) -> None:
+    assert tagger.tag_batch(MIXED) == [tagger.tag_batch([item])[0] for item in MIXED]
+
+
+def test_cleared_caches_give_the_same_answers(tagger: EntityTagger) -> None:
+    before = tagger.tag_batch(MIXED)
+    tagger.clear_caches()
+    assert tagger.tag_batch(MIXED) == before

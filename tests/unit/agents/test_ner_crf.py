@@ -1,0 +1,81 @@
+"""The numpy CRF decoder against brute force on a tiny model, and the model file format."""
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents.ner.crf import LinearCRF, bio_spans, save_model
+from agents.ner.features import FeatureSet
+from agents.ner.gazetteer import Gazetteer
+
+LABELS = ["B-PER", "I-PER", "O"]
+
+
+def tiny_model(seed: int) -> LinearCRF:
+    rng = np.random.default_rng(seed)
+    attrs = ["0:w=a", "0:w=b", "-1:w=a", "1:w=b", "0:cap", "0:pad=BOS"]
+    weights = rng.normal(size=(len(attrs), len(LABELS))).astype(np.float32)
+    transitions = rng.normal(size=(len(LABELS), len(LABELS))).astype(np.float32)
+    npz = save_model(LABELS, attrs, weights, transitions, {"profile": "latin"})
+    return LinearCRF(npz, FeatureSet("latin", Gazetteer({}, {})))
+
+
+def brute_force(em: np.ndarray, transitions: np.ndarray) -> tuple[list[int], np.ndarray]:
+    n, n_labels = em.shape
+    scores = {}
+    for path in itertools.product(range(n_labels), repeat=n):
+        total = sum(em[i, p] for i, p in enumerate(path))
+        total += sum(transitions[a, b] for a, b in itertools.pairwise(path))
+        scores[path] = total
+    best = max(scores, key=scores.__getitem__)
+    z = np.logaddexp.reduce(np.array(list(scores.values())))
+    marginals = np.zeros((n, n_labels))
+    for path, total in scores.items():
+        for i, p in enumerate(path):
+            marginals[i, p] += np.exp(total - z)
+    return list(best), marginals
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "b", "A", "c"]), min_size=1, max_size=5), max_size=4),
+    st.integers(0, 10),
+)
+def test_batched_decoder_matches_brute_force(sentences: list[list[str]], seed: int) -> None:
+    crf = tiny_model(seed)
+    decoded = crf.decode(sentences)
+    assert len(decoded) == len(sentences)
+    for tokens, (path, posterior) in zip(sentences, decoded, strict=True):
+        best, marginals = brute_force(crf.emissions(tokens), crf.transitions)
+        assert list(path) == best
+        assert np.allclose(posterior, marginals[np.arange(len(best)), best])
+
+
+def test_emissions_sum_the_weights_of_each_offset() -> None:
+    crf = tiny_model(1)
+    row = {a: i for i, a in enumerate(["0:w=a", "0:w=b", "-1:w=a", "1:w=b", "0:cap", "0:pad=BOS"])}
+    weights = crf.weights
+    em = crf.emissions(["a", "b"])
+    # token 0 ("a"): w=a at 0, its right neighbour "b" fires 1:w=b
+    assert np.allclose(em[0], weights[row["0:w=a"]] + weights[row["1:w=b"]])
+    # token 1 ("b"): w=b at 0, its left neighbour "a" fires -1:w=a
+    assert np.allclose(em[1], weights[row["0:w=b"]] + weights[row["-1:w=a"]])
+
+
+def test_model_files_are_reproducible() -> None:
+    weights = np.ones((2, 3), dtype=np.float32)
+    transitions = np.zeros((3, 3), dtype=np.float32)
+    first = save_model(LABELS, ["0:w=a", "0:w=b"], weights, transitions, {"b": 1, "a": 2})
+    second = save_model(LABELS, ["0:w=a", "0:w=b"], weights, transitions, {"a": 2, "b": 1})
+    assert first == second
+
+
+def test_bio_spans() -> None:
+    assert bio_spans(["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG"]) == [
+        (0, 1, "PER"),
+        (3, 3, "LOC"),
+        (4, 4, "ORG"),
+        (5, 5, "ORG"),
+    ]

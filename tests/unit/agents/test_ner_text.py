@@ -1,0 +1,95 @@
+"""Tokeniser, Arabic normalisation, sentence chunks and span post-processing."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents.ner.spans import clean_quotes, strip_known_proclitics
+from agents.ner.tagger import Mention, link_name_parts
+from agents.ner.text import (
+    MAX_CHUNK_TOKENS,
+    Tokens,
+    ar_norm,
+    ar_strip,
+    sentence_chunks,
+    tokenize,
+)
+
+
+def words(text: str) -> list[str]:
+    return [text[a:b] for a, b in tokenize(text)]
+
+
+def test_tokens_keep_marks_and_split_punctuation() -> None:
+    assert words("قال “داعشَ”، إن") == ["قال", "“", "داعشَ", "”", "،", "إن"]
+    assert words("Obama's l'Union") == ["Obama", "'", "s", "l", "'", "Union"]
+    assert words("美國的 AP") == ["美", "國", "的", "AP"]
+
+
+def test_arabic_normalisation_and_proclitics() -> None:
+    assert ar_norm("أَحْمَد") == "احمد"
+    assert ar_norm("مدرسة") == "مدرسه"
+    assert ar_strip("وسوريا") == ("و", "سوريا")
+    assert ar_strip("بالعراق") == ("بال", "عراق")
+    assert ar_strip("وب") == ("", "وب")  # no stem of two letters left: not stripped
+
+
+def reference_chunks(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The plain loop over every token that sentence_chunks must agree with."""
+    chunks, first, n = [], 0, len(offsets)
+    for i in range(n):
+        token = text[offsets[i][0] : offsets[i][1]]
+        end_here = token in ".!?؟。！？;؛" and i + 1 - first >= 3 and i + 1 < n
+        if end_here and token == ".":
+            previous = text[offsets[i - 1][0] : offsets[i - 1][1]]
+            following = text[offsets[i + 1][0]]
+            end_here = len(previous) > 1 and not following.islower() and not following.isdigit()
+        line_break = i + 1 < n and "\n" in text[offsets[i][1] : offsets[i + 1][0]]
+        if end_here or line_break or i + 1 - first >= MAX_CHUNK_TOKENS:
+            chunks.append((first, i + 1))
+            first = i + 1
+    if first < n:
+        chunks.append((first, n))
+    return chunks
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Word", "word", "U", ".", "?", "؟", "。", "\n", " ", "  ", "5", "قال"]),
+        max_size=300,
+    )
+)
+def test_sentence_chunks_match_the_plain_loop(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    tokens = Tokens.of(text)
+    assert sentence_chunks(text, tokens) == reference_chunks(text, tokens.offsets)
+
+
+def test_quotes_never_inside_an_entity() -> None:
+    text = "تنظيم ” داعش ” يعلن"
+    tokens = Tokens.of(text)
+    assert clean_quotes(text, tokens, [(0, 12, "ORG", 0.9)]) == [(8, 12, "ORG", 0.9)]
+
+
+def test_proclitic_stripped_only_when_the_rest_is_a_known_name_of_that_type() -> None:
+    text = "وسوريا وواشنطن ووليد ولبيد بلير"
+    known = {"سوريا": "LOC", "واشنطن": "LOC", "لير": "LOC"}.get
+    spans = [(0, 6, "LOC", 0.9), (7, 14, "LOC", 0.9), (15, 20, "PER", 0.9), (21, 26, "PER", 0.9)]
+    spans.append((27, 31, "PER", 0.9))  # Blair: «لير» is a place, not a person
+    got = [text[a:b] for a, b, _, _ in strip_known_proclitics(text, spans, known)]
+    assert got == ["سوريا", "واشنطن", "ووليد", "ولبيد", "بلير"]
+
+
+def test_proclitic_stripped_when_the_name_is_mentioned_bare_elsewhere() -> None:
+    text = "لبيد قال ولبيد"
+    spans = [(0, 4, "PER", 0.9), (9, 14, "PER", 0.9)]
+    got = strip_known_proclitics(text, spans, lambda _: None)
+    assert [text[a:b] for a, b, _, _ in got] == ["لبيد", "لبيد"]
+
+
+def test_surname_alone_links_to_the_full_name() -> None:
+    full = Mention("ستيف وارين", "PER", 0, 10, 0.9, "ستيف وارين", "x@1")
+    alone = Mention("وارين", "PER", 20, 25, 0.8, "وارين", "x@1")
+    place = Mention("وارين", "LOC", 30, 35, 0.8, "Warren", "x@1")
+    linked = link_name_parts([full, alone, place], "ar")
+    assert [m.canonical for m in linked] == ["ستيف وارين", "ستيف وارين", "Warren"]

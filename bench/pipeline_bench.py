@@ -1,10 +1,10 @@
-"""End-to-end benchmark: in-process enrich vs. the four-agent chain on the embedded broker.
+"""End-to-end benchmark: in-process enrich vs. a worker on the embedded broker, in the chain
+topology (one agent per stage, four hops) and the fused one (all stages in one agent).
 
 Prints, from one run on one machine (so the ratios are comparable):
   * in-process `enrich` throughput (the speed limit of the stage functions),
-  * broker chain throughput and its ratio to in-process,
-  * feed → enriched latency of the seed (cold, first article) and p50/p99 at a low rate,
-  * worker RSS (current and peak).
+  * per topology: worker throughput and its ratio to in-process, feed → enriched latency of the
+    seed (first article) and p50/p99 at a low rate, worker RSS (current and peak).
 
     python bench/pipeline_bench.py [--articles 600] [--rate 20] [--latency-articles 100]
 """
@@ -25,7 +25,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pipeline.broker import EmbeddedBroker, free_port
 from pipeline.enrich import InProcessPipeline
 from pipeline.feed import Payload, publish, read_payloads
-from pipeline.settings import Settings
+from pipeline.settings import TOPOLOGIES, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -133,58 +133,70 @@ def wait_healthy(url: str, worker: subprocess.Popen[bytes]) -> None:
     raise SystemExit("worker never became healthy")
 
 
+def measure_worker(
+    base: Settings, broker: EmbeddedBroker, topology: str, args: argparse.Namespace, local: float
+) -> None:
+    """Start one worker with `topology` on its own topics and group, and measure it."""
+    settings = base.replace(broker=broker.url, web_port=free_port(), topic_prefix=f"{topology}.")
+    env = {
+        **os.environ,
+        "WIRESTREAM_BROKER": broker.url,
+        "WIRESTREAM_WEB_PORT": str(settings.web_port),
+        "WIRESTREAM_TOPIC_PREFIX": settings.topic_prefix,
+        "WIRESTREAM_APP_ID": f"bench-{topology}",
+        "WIRESTREAM_TOPOLOGY": topology,
+        "WIRESTREAM_LOG_LEVEL": "warning",
+    }
+    started = time.perf_counter()
+    worker = subprocess.Popen([sys.executable, "-m", "pipeline", "worker"], env=env)
+    try:
+        wait_healthy(f"http://127.0.0.1:{settings.web_port}/health", worker)
+        print(f"[{topology}] worker ready in {time.perf_counter() - started:.1f} s", flush=True)
+        seed = Payload(orjson.dumps({"text": SEED.read_text()}), "seed")
+        (cold,) = asyncio.run(run_chain(settings, [seed], rate=None))
+        print(
+            f"[{topology}] seed feed → enriched (first article): {cold * 1000:.0f} ms", flush=True
+        )
+        latencies = asyncio.run(
+            run_chain(settings, corpus(args.latency_articles, "lat"), rate=args.rate)
+        )
+        q = statistics.quantiles(latencies, n=100)
+        print(
+            f"[{topology}] latency at {args.rate:g}/s over {len(latencies)} articles: "
+            f"p50 {q[49] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms",
+            flush=True,
+        )
+        payloads = corpus(args.articles, "tp")
+        t0 = time.perf_counter()
+        asyncio.run(run_chain(settings, payloads, rate=None))
+        rate = len(payloads) / (time.perf_counter() - t0)
+        print(
+            f"[{topology}] throughput (1 worker): {rate:,.0f} articles/s = "
+            f"{rate / local:.2f} × in-process",
+            flush=True,
+        )
+        current, peak = rss_mb(worker.pid)
+        print(f"[{topology}] worker RSS: {current:.0f} MB now, {peak:.0f} MB peak", flush=True)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=600, help="throughput run size")
     parser.add_argument("--rate", type=float, default=20, help="latency run: articles/s")
     parser.add_argument("--latency-articles", type=int, default=100)
+    parser.add_argument("--topology", choices=[*TOPOLOGIES, "both"], default="both")
     args = parser.parse_args()
 
     base = Settings.from_env()
     print(f"in-process: loading models, enriching {args.articles} articles…", flush=True)
     local = in_process_rate(corpus(args.articles, "local"), base)
     print(f"in-process enrich: {local:,.0f} articles/s", flush=True)
-
     with EmbeddedBroker() as broker:
-        settings = base.replace(broker=broker.url, web_port=free_port())
-        env = {
-            **os.environ,
-            "WIRESTREAM_BROKER": broker.url,
-            "WIRESTREAM_WEB_PORT": str(settings.web_port),
-            "WIRESTREAM_LOG_LEVEL": "warning",
-        }
-        started = time.perf_counter()
-        worker = subprocess.Popen([sys.executable, "-m", "pipeline", "worker"], env=env)
-        try:
-            wait_healthy(f"http://127.0.0.1:{settings.web_port}/health", worker)
-            print(f"worker ready in {time.perf_counter() - started:.1f} s", flush=True)
-            seed = Payload(orjson.dumps({"text": SEED.read_text()}), "seed")
-            (cold,) = asyncio.run(run_chain(settings, [seed], rate=None))
-            print(f"seed feed → enriched (first article, cold): {cold * 1000:.0f} ms", flush=True)
-
-            latencies = asyncio.run(
-                run_chain(settings, corpus(args.latency_articles, "lat"), rate=args.rate)
-            )
-            q = statistics.quantiles(latencies, n=100)
-            print(
-                f"latency at {args.rate:g}/s over {len(latencies)} articles: "
-                f"p50 {q[49] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms",
-                flush=True,
-            )
-            payloads = corpus(args.articles, "tp")
-            t0 = time.perf_counter()
-            asyncio.run(run_chain(settings, payloads, rate=None))
-            chain = len(payloads) / (time.perf_counter() - t0)
-            print(
-                f"broker chain (1 worker, 4 hops): {chain:,.0f} articles/s = "
-                f"{chain / local:.2f} × in-process",
-                flush=True,
-            )
-            current, peak = rss_mb(worker.pid)
-            print(f"worker RSS: {current:.0f} MB now, {peak:.0f} MB peak", flush=True)
-        finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+        for topology in TOPOLOGIES if args.topology == "both" else (args.topology,):
+            measure_worker(base, broker, topology, args, local)
 
 
 if __name__ == "__main__":

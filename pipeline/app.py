@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter
 from typing import Any, cast
 
 import faust
@@ -15,7 +14,7 @@ from faust.types import TP
 
 from agents import STAGES
 from agents.errors import reason_of
-from agents.stage import AnyStage, process_batch
+from agents.stage import AnyStage, StageFailure, StageStats, run_chain
 from pipeline.codec import dumps
 from pipeline.deadletter import dead_letter
 from pipeline.ingest import register_ingest
@@ -48,7 +47,7 @@ class Outcome:
     """What to publish for one consumed record."""
 
     article: Article | None
-    error: Exception | None
+    failure: StageFailure | None
     sends: list[tuple[str, str, bytes]] = field(default_factory=list)  # (logical topic, key, value)
 
 
@@ -56,6 +55,9 @@ class WirestreamApp(faust.App):
     def __init__(self, settings: Settings, metrics: Metrics, **options: Any) -> None:
         self.settings = settings
         self.metrics = metrics
+        # One thread runs every stage of this worker: the stage functions hold the GIL, and
+        # four threads contending for it gave ~20 % less throughput than one (measured).
+        self.stage_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stages")
         super().__init__(settings.app_id, **options)
 
     def _new_transport(self) -> Transport:
@@ -90,8 +92,8 @@ def create_app(settings: Settings, metrics: Metrics | None = None) -> Wirestream
         datadir=Path(tempfile.gettempdir()) / f"wirestream-{settings.app_id}",
     )
     app.conf.wirestream_fetch_max_wait_ms = settings.fetch_max_wait_ms
-    for stage in STAGES:
-        _register_stage(app, stage)
+    for stages in routes(settings):
+        _register_route(app, stages)
     _register_views(app)
     register_ingest(app)  # POST /ingest
     _register_monitors(app)
@@ -111,23 +113,27 @@ def _credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLCredent
     return None
 
 
-def handle_batch(stage: AnyStage, model: object, messages: Sequence[Message]) -> list[Outcome]:
-    """Decode, run the stage, trace and serialise. Runs in the stage's thread, off the loop."""
-    decoded: list[Any] = []
-    errors: dict[int, Exception] = {}
-    for i, message in enumerate(messages):
-        try:
-            decoded.append(stage.decode(message.value))
-        except Exception as error:  # undecodable input is dead-lettered, not raised
-            errors[i] = error
-    results = iter(process_batch(stage, model, decoded))
+def routes(settings: Settings) -> list[tuple[AnyStage, ...]]:
+    """Which stages run together in one agent: one each (the chain: every stage on its own
+    topic, scaled and replayed on its own), or all four in one agent (fused: no hops between
+    stages, for throughput; only articles.raw, articles.enriched, comments.flagged and
+    articles.dlq carry records)."""
+    if settings.topology == "fused":
+        return [tuple(STAGES)]
+    return [(stage,) for stage in STAGES]
+
+
+def handle_batch(
+    stages: Sequence[AnyStage], models: Sequence[object], messages: Sequence[Message]
+) -> tuple[list[Outcome], list[StageStats]]:
+    """Decode, run the stages, trace and serialise. Runs in the stage thread, off the loop."""
+    chain = run_chain(stages, models, [message.value for message in messages])
     outcomes = []
-    for i, message in enumerate(messages):
-        result = errors.get(i) or next(results)
-        if isinstance(result, Exception):
+    for message, result in zip(messages, chain.results, strict=True):
+        if isinstance(result, StageFailure):
             letter = dead_letter(
-                stage.name,
-                result,
+                result.stage,
+                result.error,
                 message.value,
                 key=message.key,
                 topic=message.topic,
@@ -136,24 +142,27 @@ def handle_batch(stage: AnyStage, model: object, messages: Sequence[Message]) ->
             )
             outcomes.append(Outcome(None, result, [(DLQ, message.key or "", dumps(letter))]))
             continue
-        result.trace.append(
-            Trace(
+        for stage in stages:
+            trace = Trace(
                 stage=stage.name,
                 topic=message.topic,
                 partition=message.partition,
                 offset=message.offset,
             )
-        )
-        sends = [(stage.sink, result.id, dumps(result))]
-        sends += [(topic, key, dumps(record)) for topic, key, record in stage.side_outputs(result)]
+            result.trace.append(trace)
+        sends = [(stages[-1].sink, result.id, dumps(result))]
+        for stage in stages:
+            sends += [
+                (topic, key, dumps(record)) for topic, key, record in stage.side_outputs(result)
+            ]
         outcomes.append(Outcome(result, None, sends))
-    return outcomes
+    return outcomes, chain.stats
 
 
-def _register_stage(app: WirestreamApp, stage: AnyStage) -> None:
+def _register_route(app: WirestreamApp, stages: tuple[AnyStage, ...]) -> None:
     settings, metrics = app.settings, app.metrics
-    model = stage.load(settings)
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"stage-{stage.name}")
+    models = [stage.load(settings) for stage in stages]
+    name = "+".join(stage.name for stage in stages)
     topics: dict[str, faust.TopicT] = {}
 
     def topic(logical: str) -> faust.TopicT:
@@ -161,9 +170,10 @@ def _register_stage(app: WirestreamApp, stage: AnyStage) -> None:
             topics[logical] = app.topic(settings.topic(logical))
         return topics[logical]
 
-    for outcome in OUTCOMES:
-        metrics.articles.labels(stage.name, outcome)
-    metrics.stage_duration.labels(stage.name)
+    for stage in stages:
+        for outcome in OUTCOMES:
+            metrics.articles.labels(stage.name, outcome)
+        metrics.stage_duration.labels(stage.name)
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
         loop = asyncio.get_running_loop()
@@ -172,34 +182,40 @@ def _register_stage(app: WirestreamApp, stage: AnyStage) -> None:
             settings.batch_size, within=settings.batch_within_s
         ):
             messages = [_message(event) for event in events]
-            metrics.articles.labels(stage.name, "in").inc(len(messages))
-            started = perf_counter()
-            outcomes = await loop.run_in_executor(executor, handle_batch, stage, model, messages)
-            elapsed = perf_counter() - started
-            metrics.batch_size.labels(stage.name).observe(len(messages))
-            for _ in messages:
-                metrics.stage_duration.labels(stage.name).observe(elapsed / len(messages))
+            outcomes, stats = await loop.run_in_executor(
+                app.stage_executor, handle_batch, stages, models, messages
+            )
+            for stat in stats:
+                metrics.articles.labels(stat.stage, "in").inc(stat.items_in)
+                metrics.articles.labels(stat.stage, "ok").inc(stat.ok)
+                metrics.batch_size.labels(stat.stage).observe(stat.items_in)
+                for _ in range(stat.items_in):
+                    metrics.stage_duration.labels(stat.stage).observe(stat.seconds / stat.items_in)
             for message, outcome in zip(messages, outcomes, strict=True):
                 for logical, key, value in outcome.sends:
                     await topic(logical).send(key=key.encode(), value=value)
                 if outcome.article is not None:
-                    metrics.articles.labels(stage.name, "ok").inc()
-                    stage.observe(metrics, outcome.article)
-                elif outcome.error is not None:
-                    reason = reason_of(outcome.error)
-                    metrics.articles.labels(stage.name, "dead_letter").inc()
-                    metrics.dead_letters.labels(stage.name, reason).inc()
-                    log.warning(
-                        "event=dead_letter stage=%s reason=%s error=%s offset=%s:%d:%d",
-                        stage.name,
-                        reason,
-                        type(outcome.error).__name__,
-                        message.topic,
-                        message.partition,
-                        message.offset,
-                    )
+                    for stage in stages:
+                        stage.observe(metrics, outcome.article)
+                elif outcome.failure is not None:
+                    _count_dead_letter(metrics, outcome.failure, message)
 
-    app.agent(topic(stage.source), name=f"wirestream.{stage.name}")(agent)
+    app.agent(topic(stages[0].source), name=f"wirestream.{name}")(agent)
+
+
+def _count_dead_letter(metrics: Metrics, failure: StageFailure, message: Message) -> None:
+    reason = reason_of(failure.error)
+    metrics.articles.labels(failure.stage, "dead_letter").inc()
+    metrics.dead_letters.labels(failure.stage, reason).inc()
+    log.warning(
+        "event=dead_letter stage=%s reason=%s error=%s offset=%s:%d:%d",
+        failure.stage,
+        reason,
+        type(failure.error).__name__,
+        message.topic,
+        message.partition,
+        message.offset,
+    )
 
 
 def _message(event: faust.EventT[bytes]) -> Message:

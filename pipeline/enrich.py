@@ -7,12 +7,12 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
 from tqdm import tqdm
 
 from agents import STAGES
-from agents.stage import process_batch
+from agents.stage import StageFailure, run_chain
 from pipeline.codec import dumps
 from pipeline.deadletter import dead_letter
 from pipeline.settings import Settings
@@ -33,32 +33,23 @@ class InProcessPipeline:
         self.models = [stage.load(settings) for stage in STAGES]
 
     def run(self, payloads: Sequence[bytes], first_offset: int = 0) -> BatchResult:
-        """Enrich one batch. Offsets are line numbers, so a dead letter points at its line."""
+        """Enrich one batch. Offsets are record numbers, so a dead letter points at its line."""
         result = BatchResult()
-        items: list[Any] = list(payloads)
-        origins = list(range(first_offset, first_offset + len(payloads)))
-        for stage, model in zip(STAGES, self.models, strict=True):
-            outputs = process_batch(stage, model, items)
-            items, survivors = [], []
-            for origin, output in zip(origins, outputs, strict=True):
-                if isinstance(output, Exception):
-                    original = payloads[origin - first_offset]
-                    result.dead_letters.append(
-                        dead_letter(
-                            stage.name,
-                            output,
-                            original,
-                            key=None,
-                            topic=STDIN,
-                            partition=0,
-                            offset=origin,
-                        )
-                    )
-                else:
-                    items.append(output)
-                    survivors.append(origin)
-            origins = survivors
-        result.enriched = items
+        chain = run_chain(STAGES, self.models, payloads)
+        for offset, (payload, outcome) in enumerate(zip(payloads, chain.results, strict=True)):
+            if isinstance(outcome, StageFailure):
+                letter = dead_letter(
+                    outcome.stage,
+                    outcome.error,
+                    payload,
+                    key=None,
+                    topic=STDIN,
+                    partition=0,
+                    offset=first_offset + offset,
+                )
+                result.dead_letters.append(letter)
+            else:
+                result.enriched.append(outcome)
         return result
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from typing import get_type_hints
 
 ENV_PREFIX = "WIRESTREAM_"
+TOPOLOGIES = ("chain", "fused")
 
 
 class SettingsError(ValueError):
@@ -26,6 +27,9 @@ class Settings:
     partitions: int = 4
     replication: int = 1
     app_id: str = "wirestream"
+    # chain: one agent per stage, each on its own topic (scale, replay, observe per stage);
+    # fused: all stages in one agent on articles.raw (no hops; see README for the measurement).
+    topology: str = "chain"
     # Pass-through security for a production Kafka (PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL).
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "SCRAM-SHA-512"
@@ -46,7 +50,9 @@ class Settings:
     max_article_bytes: int = 4_000_000
     max_comments: int = 1_000
     max_comment_chars: int = 20_000
-    # Moderation: the largest attribute score decides; `review` is the band between.
+    # Moderation: the largest of toxicity/insult/threat/identity_attack decides; `review` is the
+    # band between. A word-list hit alone scores 0.75 and profanity alone is at most review, so at
+    # 0.8 only a model score rejects (reject precision per data set: bench/moderation_eval.py).
     moderation_review_threshold: float = 0.5
     moderation_reject_threshold: float = 0.8
     log_level: str = "info"
@@ -85,6 +91,10 @@ class Settings:
         if not self.broker.startswith("kafka://") or not self.bootstrap_servers:
             raise SettingsError(
                 f"WIRESTREAM_BROKER must look like kafka://host:port, got {self.broker!r}"
+            )
+        if self.topology not in TOPOLOGIES:
+            raise SettingsError(
+                f"WIRESTREAM_TOPOLOGY must be one of {', '.join(TOPOLOGIES)}, got {self.topology!r}"
             )
         for name in ("partitions", "replication", "batch_size", "max_article_bytes"):
             if getattr(self, name) < 1:

@@ -120,3 +120,45 @@ def strip_known_proclitics(
                     break
         out.append((start, end, kind, confidence))
     return out
+
+
+# Abbreviations whose full stop belongs to the name («Apple Inc.», «St. Petersburg»).
+_KEEPS_STOP = frozenset(
+    "inc corp co ltd plc llc jr sr st mt ft dr mr mrs ms prof gen col lt sgt gov sen rep "
+    "bros".split()
+)
+# A month or a weekday alone is a date, not a name (the CRF, trained on 500 sentences a
+# language, tags «March.» as LOC).
+_CALENDAR = frozenset(
+    """january february march april june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag freitag
+    samstag sonntag janeiro fevereiro março abril maio junho julho agosto setembro outubro
+    novembro dezembro segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado
+    domingo januari februari mars maj augusti måndag tisdag onsdag torsdag fredag lördag
+    söndag""".split()
+)
+
+
+def tidy_cased(
+    text: str, tokens: Tokens, spans: list[Span], countries: frozenset[str]
+) -> list[Span]:
+    """Latin/Cyrillic clean-ups the small CRF gets wrong, decided a priori (not tuned):
+    a sentence-final full stop is not part of a name («Nairobi.» → «Nairobi»; «Inc.», «J.» and
+    «U.S.» keep theirs); a month or weekday alone is dropped; a country name is a LOC («Kenya
+    has asked donors» is not a person)."""
+    out: list[Span] = []
+    for start, end, kind, confidence in spans:
+        last = tokens.last.get(end)
+        if last is not None and last > 0 and text[end - 1 : end] == ".":
+            before = tokens.offsets[last - 1]
+            word = text[before[0] : before[1]]
+            if before[0] >= start and len(word) > 1 and word.lower() not in _KEEPS_STOP:
+                end = before[1]
+        key = lookup_key(text[start:end], "cased")
+        if key in _CALENDAR:
+            continue
+        if kind != "LOC" and key in countries:
+            kind = "LOC"
+        out.append((start, end, kind, confidence))
+    return out

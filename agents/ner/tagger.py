@@ -14,6 +14,7 @@ Figures and how they were measured: bench/ner_eval.py, training/README.md.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from agents.ner.spans import (
     person_consistency,
     strip_known_proclitics,
     strip_leading_article,
+    tidy_cased,
 )
 from agents.ner.text import (
     Tokens,
@@ -119,6 +121,7 @@ class EntityTagger:
         self._gaz_ar = load_arabic_gazetteer()
         self._crf_ar = LinearCRF(_data("crf_ar.npz"), FeatureSet("ar", self._gaz_ar))
         self._gaz_cased = load_cased_gazetteer()
+        self._countries = frozenset(json.loads(_data("countries.json")))
         cased = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
         self._crf_cased = {
             lang: cased.with_features(FeatureSet("latin", self._gaz_cased, lang))
@@ -232,6 +235,8 @@ class EntityTagger:
             spans = [s for s in spans if s[2] != "MISC"]
         spans = merge_person_tail(text, tokens, spans)
         spans = person_consistency(text, profile, spans)
+        if profile == "cased":
+            spans = tidy_cased(text, tokens, spans, self._countries)
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)
         mentions = [

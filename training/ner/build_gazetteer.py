@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from agents.ner.text import ar_norm, tokenize
+from agents.ner.text import ar_norm, lookup_key, tokenize
 from training.ner.common import HERE, MODEL_DIR
 
 SCRIPT_LOCALES = {
@@ -214,6 +214,22 @@ def add_titles(builder: Builder) -> None:
             builder.words[profile][key].add("TTL")
 
 
+def save_countries(out: Path) -> None:
+    """countries.json: the look-up keys of every country name in the cased locales, so the
+    tagger can give a country mention the type LOC («Kenya has asked…» is not a person)."""
+    from babel import Locale
+
+    keys = {
+        lookup_key(name, "cased")
+        for locale in (*SCRIPT_LOCALES["latin"], *SCRIPT_LOCALES["cyr"])
+        for code, name in Locale.parse(locale).territories.items()
+        if not code.isdigit() and code not in NOT_COUNTRIES
+    }
+    path = out / "countries.json"
+    path.write_text(json.dumps(sorted(keys), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{path.name}: {len(keys)} country names")
+
+
 def main() -> None:
     t2s = build_t2s()
     builder = Builder(t2s)
@@ -224,6 +240,7 @@ def main() -> None:
     add_jieba_names(builder)
     add_aliases(builder)
     builder.save(MODEL_DIR)
+    save_countries(MODEL_DIR)
     table = json.dumps(t2s, ensure_ascii=False, sort_keys=True)
     (MODEL_DIR / "zh_t2s.json").write_text(table, encoding="utf-8")
     print(f"zh_t2s.json: {len(t2s)} characters")

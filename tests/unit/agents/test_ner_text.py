@@ -93,3 +93,29 @@ def test_surname_alone_links_to_the_full_name() -> None:
     place = Mention("وارين", "LOC", 30, 35, 0.8, "Warren", "x@1")
     linked = link_name_parts([full, alone, place], "ar")
     assert [m.canonical for m in linked] == ["ستيف وارين", "ستيف وارين", "Warren"]
+
+
+def test_cased_spans_lose_a_final_stop_dates_and_wrong_country_types() -> None:
+    from agents.ner.spans import tidy_cased
+    from agents.ner.text import Tokens
+
+    text = "Aid reached Nairobi. Kenya asked in March. Apple Inc. and the U.S. agreed."
+
+    def span(surface: str, kind: str) -> tuple[int, int, str, float]:
+        start = text.index(surface)
+        return (start, start + len(surface), kind, 0.5)
+
+    found = [
+        span("Nairobi.", "ORG"),
+        span("Kenya", "PER"),
+        span("March.", "LOC"),
+        span("Apple Inc.", "ORG"),
+        span("U.S.", "LOC"),
+    ]
+    tidy = tidy_cased(text, Tokens.of(text), found, frozenset({"kenya"}))
+    assert [(text[a:b], kind) for a, b, kind, _ in tidy] == [
+        ("Nairobi", "ORG"),
+        ("Kenya", "LOC"),
+        ("Apple Inc.", "ORG"),
+        ("U.S.", "LOC"),
+    ]

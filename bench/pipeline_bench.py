@@ -12,9 +12,11 @@ Prints, from one run on one machine (so the ratios are comparable):
 import argparse
 import asyncio
 import os
+import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -133,6 +135,23 @@ def wait_healthy(url: str, worker: subprocess.Popen[bytes]) -> None:
     raise SystemExit("worker never became healthy")
 
 
+worker_done = threading.Event()
+
+
+def sample_loop_lag(port: int, lags: list[float], worker: subprocess.Popen[bytes]) -> None:
+    """Read the worker's own event-loop lag gauge twice a second while the load runs."""
+    while not worker_done.is_set() and worker.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+                text = response.read().decode()
+            match = re.search(r"^wirestream_event_loop_lag_seconds ([0-9.e+-]+)$", text, re.M)
+            if match:
+                lags.append(float(match.group(1)))
+        except OSError:
+            pass
+        worker_done.wait(0.5)
+
+
 def measure_worker(
     base: Settings, broker: EmbeddedBroker, topology: str, args: argparse.Namespace, local: float
 ) -> None:
@@ -167,9 +186,23 @@ def measure_worker(
             flush=True,
         )
         payloads = corpus(args.articles, "tp")
+        lags: list[float] = []
+        sampler = threading.Thread(
+            target=sample_loop_lag, args=(settings.web_port, lags, worker), daemon=True
+        )
+        worker_done.clear()
         t0 = time.perf_counter()
+        sampler.start()
         asyncio.run(run_chain(settings, payloads, rate=None))
         rate = len(payloads) / (time.perf_counter() - t0)
+        worker_done.set()
+        sampler.join()
+        if lags:
+            print(
+                f"[{topology}] event-loop lag under full load: max {max(lags) * 1000:.0f} ms, "
+                f"median {statistics.median(lags) * 1000:.0f} ms ({len(lags)} samples)",
+                flush=True,
+            )
         print(
             f"[{topology}] throughput (1 worker): {rate:,.0f} articles/s = "
             f"{rate / local:.2f} × in-process",

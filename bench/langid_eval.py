@@ -13,14 +13,13 @@ import argparse
 import contextlib
 import json
 import resource
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import orjson
+from enrich_run import ROOT, enrich
 
 from agents.errors import StageError
 from agents.langid import LanguageIdentifier, to_bcp47
@@ -28,30 +27,17 @@ from agents.language import identify_languages
 from agents.parse import Limits, parse_article
 from agents.stage import now
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "dev" / "langid" / "sentences.jsonl"
 SPLIT = ROOT / "training" / "langid" / "split.json"
 KEY = ["ar", "en", "fr", "es", "de", "ru", "zh", "tr", "fa", "ur"]
 
 
 def through_enrich(rows: list[dict[str, str]]) -> list[str]:
-    lines = b"".join(
-        orjson.dumps({"id": f"s{i}", "headline": r["text"], "body": r["text"]}) + b"\n"
-        for i, r in enumerate(rows)
+    records = enrich(
+        {"id": f"s{i}", "headline": r["text"], "body": r["text"]} for i, r in enumerate(rows)
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "enrich"],
-        input=lines,
-        capture_output=True,
-        check=False,
-        cwd=ROOT,
-    )
-    codes = {}
-    for line in done.stdout.splitlines():
-        record = orjson.loads(line)
-        codes[record["id"]] = record["language"]["code"]
-    print(done.stderr.decode().strip().splitlines()[-1], flush=True)
-    return [codes.get(f"s{i}", "missing") for i in range(len(rows))]
+    missing: dict[str, dict[str, str]] = {"language": {"code": "missing"}}
+    return [records.get(f"s{i}", missing)["language"]["code"] for i in range(len(rows))]
 
 
 def report(rows: list[dict[str, str]], predicted: list[str]) -> None:

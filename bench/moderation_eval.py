@@ -16,17 +16,19 @@ Thresholds: WIRESTREAM_MODERATION_REVIEW_THRESHOLD / _REJECT_THRESHOLD, as for t
 """
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for training.moderation
+
+from enrich_run import enrich
 
 from agents.moderation import moderate_comments
 from agents.moderation_engine import CommentModerator, primary_language
@@ -65,38 +67,23 @@ WHY = {
 }
 
 
-def article_lines(name: str, texts: list[str]) -> bytes:
-    return b"".join(
-        orjson.dumps(
-            {
-                "id": f"{name}-{i}",
-                "headline": HEADLINE,
-                "body": BODY,
-                "comments": [{"id": "c", "text": text}],
-            }
-        )
-        + b"\n"
-        for i, text in enumerate(texts)
-    )
+def comment_articles(name: str, texts: list[str]) -> list[dict[str, Any]]:
+    """One raw article per comment: a neutral story with the comment as its only comment."""
+    return [
+        {
+            "id": f"{name}-{i}",
+            "headline": HEADLINE,
+            "body": BODY,
+            "comments": [{"id": "c", "text": t}],
+        }
+        for i, t in enumerate(texts)
+    ]
 
 
-def through_enrich(lines: bytes) -> dict[str, dict[str, object]]:
+def through_enrich(articles: list[dict[str, Any]]) -> dict[str, dict[str, object]]:
     """id -> the enriched comment (language, moderation) of one `wirestream enrich` run."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "enrich"],
-        input=lines,
-        capture_output=True,
-        check=False,
-        cwd=ROOT,
-        env=os.environ,
-    )
-    print(done.stderr.decode().strip().splitlines()[-1], f"({time.perf_counter() - started:.0f} s)")
-    comments = {}
-    for line in done.stdout.splitlines():
-        record = orjson.loads(line)
-        comments[record["id"]] = record["comments"][0] if record["comments"] else {}
-    return comments
+    records = enrich(articles)
+    return {id_: (r["comments"][0] if r["comments"] else {}) for id_, r in records.items()}
 
 
 def decision_of(comment: dict[str, object]) -> str:
@@ -122,11 +109,11 @@ def quality(data: Path, moderator: CommentModerator) -> None:
         sets[f"{e.dataset}_{e.lang}"].append(e)
     for e in clean:
         sets[f"clean_{e.lang}"].append(e)
-    lines = b"".join(article_lines(n, [e.text for e in ex]) for n, ex in sets.items())
+    articles = [a for n, ex in sets.items() for a in comment_articles(n, [e.text for e in ex])]
     seed_id = "seed"
-    seed = orjson.dumps({"id": seed_id, "text": SEED_ARTICLE.read_text(encoding="utf-8")})
+    seed = {"id": seed_id, "text": SEED_ARTICLE.read_text(encoding="utf-8")}
     print(f"== {sum(map(len, sets.values()))} comments (TEST parts) + the seed article -> enrich")
-    enriched = through_enrich(lines + seed + b"\n")
+    enriched = through_enrich([*articles, seed])
 
     print("\n== labelled TEST parts through `wirestream enrich`; toxic = review|reject")
     print(
@@ -201,7 +188,7 @@ def speed(data: Path, settings: Settings) -> None:
     worker (settings.batch_size), timed in CPU seconds of this process = per core."""
     examples = [e for e in load_labelled(data) if e.split == "test"]
     pipeline = InProcessPipeline(settings)
-    lines = article_lines("speed", [e.text for e in examples]).splitlines()
+    lines = [orjson.dumps(a) for a in comment_articles("speed", [e.text for e in examples])]
     # Parsed, language-tagged articles: what the stage gets (their moderation is overwritten).
     articles: list[Article] = pipeline.run(lines).enriched
     moderator = pipeline.models[-1]

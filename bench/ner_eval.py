@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -33,6 +32,8 @@ import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # training/ is not an installed package
+
+from enrich_run import enrich  # noqa: E402
 
 from agents.entities import tag_entities  # noqa: E402
 from agents.langid import LanguageIdentifier  # noqa: E402
@@ -69,32 +70,10 @@ def rss_now_mb() -> float:
 def through_enrich(tests: dict[str, list[Sentence]]) -> dict[str, list[dict[str, Any]]]:
     """One `enrich` subprocess for every language; returns the enriched records per language,
     in input order (a missing record is an empty dict)."""
-    lines = b"".join(
-        orjson.dumps({"id": f"{lang}-{i}", "headline": s.text, "body": s.text}) + b"\n"
+    records = enrich(
+        {"id": f"{lang}-{i}", "headline": s.text, "body": s.text}
         for lang, sentences in tests.items()
         for i, s in enumerate(sentences)
-    )
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "enrich"],
-        input=lines,
-        capture_output=True,
-        check=False,
-        cwd=ROOT,
-    )
-    seconds = time.perf_counter() - started
-    records = {}
-    for line in done.stdout.splitlines():
-        record = orjson.loads(line)
-        records[record["id"]] = record
-    dead: Counter[str] = Counter()
-    for line in done.stderr.splitlines():
-        if line.startswith(b"{"):
-            letter = orjson.loads(line)
-            dead[f"{letter['stage']}/{letter['error']}"] += 1
-    print(
-        f"enrich: {len(records)} records out, exit {done.returncode} (1 = some dead-lettered), "
-        f"{seconds:.0f} s wall; dead letters: {dict(dead) or 'none'}"
     )
     return {
         lang: [records.get(f"{lang}-{i}", {}) for i in range(len(sentences))]

@@ -13,7 +13,6 @@ keys, which consumers dedupe. A failed send is not remembered, so the next poll 
 
 import asyncio
 import calendar
-import email.utils
 import hashlib
 import io
 import os
@@ -25,7 +24,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ import feedparser  # type: ignore[import-untyped]
 import orjson
 
 from agents.errors import StageError
+from agents.formats.dates import normalise_datetime
+from agents.formats.markup import html_paragraphs
 from agents.parse import Limits, parse_article
 from pipeline.feed import Payload, sleep_unless_stopped
 from pipeline.settings import Settings
@@ -152,44 +153,10 @@ def parse_feed(data: bytes, content_type: str | None) -> Any:
     return parsed
 
 
-class _TextOfHtml(HTMLParser):
-    _BLOCKS = frozenset(
-        "p div li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article pre hr "
-        "figure figcaption dd dt header footer".split()
-    )
-    _HIDDEN = frozenset("script style template noscript head".split())
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self._hidden += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
 def html_to_text(html: str) -> str:
-    """Plain text with paragraphs separated by blank lines; whitespace inside one collapsed."""
-    parser = _TextOfHtml()
-    parser.feed(html)
-    parser.close()
-    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", "".join(parser.parts)))
-    return "\n\n".join(p for p in paragraphs if p)
+    """Plain text with paragraphs separated by blank lines (the parse stage's HTML reader)."""
+    paragraphs = html_paragraphs(html) if "<" in html else []
+    return "\n\n".join(paragraphs) or " ".join(unescape(html).split())
 
 
 def entry_id(entry: Mapping[str, Any], feed_url: str) -> str:
@@ -209,24 +176,13 @@ def _published(entry: Mapping[str, Any]) -> str | None:
     to UTC, so they serve only when the source's string is in a form we do not read."""
     for key in ("published", "updated"):
         raw = entry.get(key)
-        if isinstance(raw, str) and (zoned := _zoned(raw.strip())):
+        if isinstance(raw, str) and (zoned := normalise_datetime(raw.strip())):
             return zoned
     for key in ("published_parsed", "updated_parsed"):
         parsed = entry.get(key)
         if parsed:  # a UTC time.struct_time
             return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat()
     return None
-
-
-def _zoned(text: str) -> str | None:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(text)  # RSS: RFC 822
-        except (TypeError, ValueError, IndexError):
-            return None
-    return moment.isoformat() if moment.tzinfo is not None else None
 
 
 def _body_html(entry: Mapping[str, Any]) -> str:

@@ -1,8 +1,10 @@
 """Shared fixtures: the seeds and the loaded engines (loaded once per test session)."""
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from agents.langid import LanguageIdentifier
 from agents.moderation_engine import CommentModerator
@@ -10,6 +12,11 @@ from agents.ner import EntityTagger
 from agents.parse import Limits, parse_article
 from agents.stage import now
 from schemas import Article
+
+# CI runs the same examples every time: a red build must be reproducible, not a dice roll.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -4,6 +4,7 @@ Works on both stdlib ElementTree and lxml elements (same `tag`/`text`/`tail`/chi
 never recurses, so a document nested 100,000 deep costs a loop, not a RecursionError.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,9 @@ BREAKING_TAGS = frozenset(
 SKIPPED_TAGS = frozenset("script style head title noscript template iframe object media".split())
 
 Element = Any  # xml.etree.ElementTree.Element or lxml.etree._Element: the same duck type
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def local_name(element: Element) -> str:
@@ -51,13 +55,14 @@ def text_of(root: Element, skip: Callable[[Element], bool] | None = None) -> str
     Subtrees for which `skip` is true are left out (their tails are kept: not theirs)."""
     if local_name(root) in SKIPPED_TAGS:
         return ""
-    parts: list[str] = [root.text or ""]
+    # Newlines in the source are just white space in markup; "\n" in the result marks blocks.
+    parts: list[str] = [_flat(root.text)]
     # (element, True): emit the element and its subtree; (element, False): emit only its tail.
     stack: list[tuple[Element, bool]] = [(child, True) for child in reversed(list(root))]
     while stack:
         element, entering = stack.pop()
         if not entering:
-            parts.append(element.tail or "")
+            parts.append(element.tail if element is _LINE_BREAK else _flat(element.tail))
             continue
         name = local_name(element)
         breaking = name in BREAKING_TAGS
@@ -69,9 +74,13 @@ def text_of(root: Element, skip: Callable[[Element], bool] | None = None) -> str
             continue
         if skip is not None and skip(element):
             continue
-        parts.append(element.text or "")
+        parts.append(_flat(element.text))
         stack.extend((child, True) for child in reversed(list(element)))
     return "".join(parts)
+
+
+def _flat(text: str | None) -> str:
+    return _WHITESPACE.sub(" ", text) if text else ""
 
 
 class _LineBreak:

@@ -3,7 +3,8 @@ import sys
 
 import pytest
 
-from pipeline.cli import build_parser, summary_line
+from pipeline.cli import build_parser
+from pipeline.up import summary_line
 from tests.conftest import ROOT
 
 COMMANDS = ["broker", "worker", "up", "feed", "tail", "enrich"]

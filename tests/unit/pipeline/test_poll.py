@@ -120,7 +120,7 @@ def test_bad_intervals_say_what_is_expected(text: str) -> None:
 
 def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
     html = "<h1>Title</h1><p>One &amp; <b>two</b>\n three.</p><script>x()</script>Four<br>five"
-    assert html_to_text(html) == "Title\n\nOne & two three.\n\nFour five"
+    assert html_to_text(html) == "Title\n\nOne & two three.\n\nFour\n\nfive"
     assert html_to_text("plain text") == "plain text"
 
 
@@ -136,8 +136,8 @@ def test_rss_entries_become_raw_articles() -> None:
         "source": "Harbour Gazette & Wire",
         "headline": "Ferry service resumes after storm",
         "body": "The ferry to the islands sailed again on Tuesday, two days after the storm "
-        "closed the harbour.\n\nThe port authority said repairs to the pier cost €40,000. "
-        "Timetables are back to normal.",
+        "closed the harbour.\n\nThe port authority said repairs to the pier cost €40,000."
+        "\n\nTimetables are back to normal.",  # <br/>: a line break, kept as a paragraph
         "url": "https://gazette.example/news/ferry-resumes",
         "byline": "desk@gazette.example (Marta Quinn)",
         "published_at": "2026-11-24T07:45:00+00:00",

@@ -11,7 +11,8 @@ groups, plus the 8 Latin-script African/Maori languages lid.176 lacks. Each cand
 the tune half of the dev set, `training/langid/`). Weights, FAST_MIN_PROB and the groups were
 chosen on that tune half; quality is reported on the other half (`bench/langid_eval.py`).
 Honesty: no letters -> "und"/0.0; < 12 letters shrinks confidence; below UND_BELOW -> "und"/0.0;
-Latin text that looks like transliterated Arabic and is not >= 0.9 another language -> "und"/0.0.
+Latin text that looks like transliterated Arabic (Arabizi) or Hindi and is not >= 0.9 another
+language -> "und"/0.0 for Arabizi, "hi" for romanised Hindi (rules in agents/romanized.py).
 Nothing is downloaded: all models come from installed wheels or agents/data/langid_charnb.npz.
 """
 
@@ -29,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from agents.romanized import looks_arabizi, romanized_hindi_share
+
 # --- tuned on the tune half of the dev set (split.json); see REPORT.md -------------------------
 FAST_MIN_PROB = 0.5  # fastText probability needed to skip the second opinion
 W_LINGUA, W_NB, W_FT = 1.0, 1.0, 0.5
@@ -39,7 +42,7 @@ FULL_EVIDENCE_LETTERS = 12  # fewer letters than this -> confidence scaled down 
 UND_BELOW = 0.30  # report "und" rather than a guess this unsure
 MIXED_MIN_CONF = 0.80  # a paragraph's language counts for mixed_languages() only above this
 MIXED_MIN_LETTERS = 40  # ...and only if the paragraph has this many letters
-ARABIZI_MAX_CONF = 0.90  # an Arabizi-looking text is "und" unless a language is this sure
+ROMANIZED_MAX_CONF = 0.90  # Arabizi/Hinglish rules (agents/romanized.py) yield to surer answers
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "langid_charnb.npz"
 
@@ -90,18 +93,6 @@ CODE_MAP: dict[str, str] = {
 }
 
 _WORD = re.compile(r"\w+")
-# Transliterated Arabic ("Arabizi"): no detector here knows it, so they guess a random Latin-script
-# language. Signals: digits used as letters (3=ع, 7=ح, 2=ء, 5=خ, 9=ق ...) inside words, or very
-# distinctive Arabic words in Latin letters. A hand-made list (not tuned on data; see REPORT.md).
-_ARABIZI_DIGIT_WORD = re.compile(
-    r"\b(?:[a-z]+[235679][a-z]+|[235679](?!aad\b)[a-z]{3,})\b"
-)  # lower-case only:
-# "ma3ak", "ba7ebak", "7abibi", "3ala"; not "3kg", "5th", "3G", "N9ne", "6Piano", Somali "7aad"
-_ARABIZI_WORDS = frozenset(
-    """habibi habibti inshallah inshalla insha'allah wallah wallahi yalla
-yallah shukran mashallah alhamdulillah hamdulillah el7amdulillah akhi ukhti mabrook mabruk
-bahebak bahebek ba7ebak ba7ebek enta enti ahlan marhaba salam""".split()
-)
 _SPACES = re.compile(r"\s+")
 
 
@@ -217,12 +208,6 @@ def _prepare(text: str, letters: int) -> str:
     return flat
 
 
-def _looks_arabizi(flat: str) -> bool:
-    if _ARABIZI_DIGIT_WORD.search(flat):
-        return True
-    return any(w in _ARABIZI_WORDS for w in _WORD.findall(flat.lower()))
-
-
 def _normalise(scores: dict[str, float], cands: Iterable[str]) -> dict[str, float]:
     sub = {c: scores.get(c, 0.0) for c in cands}
     total = sum(sub.values())
@@ -302,9 +287,14 @@ class LanguageIdentifier:
         flat = _prepare(text, letters)
         is_latin = latin * 2 > letters
         code, conf, detector = self._identify(flat, is_latin)
-        conf *= min(1.0, letters / FULL_EVIDENCE_LETTERS)  # a few letters never prove a language
-        if is_latin and conf < ARABIZI_MAX_CONF and _looks_arabizi(flat):
-            return LanguageGuess("und", 0.0, "rule:arabizi-latin")
+        evidence = min(1.0, letters / FULL_EVIDENCE_LETTERS)  # a few letters prove no language
+        conf *= evidence
+        if is_latin and conf < ROMANIZED_MAX_CONF and code != "hi":
+            if looks_arabizi(flat):
+                return LanguageGuess("und", 0.0, "rule:arabizi-latin")
+            hindi = romanized_hindi_share(flat)  # 0.3 .. 1: stands in for a model's probability
+            if hindi:
+                code, conf, detector = "hi", hindi * evidence, "rule:hindi-latin"
         if conf < UND_BELOW or code == "und":
             return LanguageGuess("und", 0.0, detector)
         return LanguageGuess(code, round(conf, 4), detector)

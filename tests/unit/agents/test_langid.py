@@ -29,6 +29,36 @@ def test_transliterated_arabic_is_not_a_confident_guess(
     assert guess.code == "und" and guess.confidence == 0.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mujhe yeh khabar bilkul pasand nahi aayi",
+        "aap log kya kar rahe ho, sarkar ko sharam aani chahiye",
+        "yeh neta hamesha jhooth bolte hain",
+        "kya bakwas hai yeh",
+    ],
+)
+def test_romanized_hindi_is_hindi(identifier: LanguageIdentifier, text: str) -> None:
+    guess = identifier.detect(text)
+    assert (guess.code, guess.detector) == ("hi", "rule:hindi-latin")
+    assert 0.3 <= guess.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Non hai mai visto una cosa simile in vita tua", "it"),
+        ("Hun har aldrig været i Indien, men hun vil gerne rejse dertil", "da"),
+        ("The main road to the port was closed for hours on Monday", "en"),
+        ("Pata de cabra y una mesa para la cocina, por favor", "es"),
+    ],
+)
+def test_hindi_function_words_in_other_languages_do_not_fire(
+    identifier: LanguageIdentifier, text: str, code: str
+) -> None:
+    assert identifier.detect(text).code == code
+
+
 @pytest.mark.parametrize("text", ["ok", "lol", "Danke", "etc)."])
 def test_very_short_text_is_never_confident(identifier: LanguageIdentifier, text: str) -> None:
     guess = identifier.detect(text)

@@ -143,6 +143,8 @@ class EntityTagger:
         """Forget every cached token-type score (benchmarks: time text as if never seen)."""
         for crf in (self._crf_ar, self._crf_zh, *self._crf_cased.values()):
             crf.clear_cache()
+        if self._natasha is not None:
+            self._natasha.clear_cache()
 
     def supported(self, language: str) -> bool:
         return primary_language(language) in self.SUPPORTED

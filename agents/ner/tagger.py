@@ -223,7 +223,9 @@ class EntityTagger:
         for index, (text, toks) in enumerate(zip(texts, tokens, strict=True)):
             chunks.extend((index, a, b) for a, b in sentence_chunks(text, toks))
         emissions = [crf.emissions(t) for t in types]
-        decoded = crf.decode_emissions([emissions[i][a:b] for i, a, b in chunks])
+        decoded = crf.decode_emissions(
+            [emissions[i][a:b] for i, a, b in chunks], entities_only=True
+        )
         spans: list[list[Span]] = [[] for _ in texts]
         for (index, first, _), (path, posterior) in zip(chunks, decoded, strict=True):
             offs = tokens[index].offsets

@@ -85,3 +85,23 @@ def test_bio_spans() -> None:
         (4, 4, "ORG"),
         (5, 5, "ORG"),
     ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "b", "A", "c"]), min_size=0, max_size=7), max_size=6),
+    st.integers(0, 10),
+)
+def test_entities_only_skips_just_the_entity_free_posteriors(
+    sentences: list[list[str]], seed: int
+) -> None:
+    crf = tiny_model(seed)
+    batch = [crf.emissions(s) if s else np.zeros((0, len(LABELS))) for s in sentences]
+    full = crf.decode_emissions(batch)
+    lean = crf.decode_emissions(batch, entities_only=True)
+    for (path, posterior), (lean_path, lean_posterior) in zip(full, lean, strict=True):
+        assert np.array_equal(path, lean_path)
+        if (path != crf.outside).any():
+            assert np.allclose(posterior, lean_posterior, rtol=0, atol=1e-12)
+        else:
+            assert np.isnan(lean_posterior).all()

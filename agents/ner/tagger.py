@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
 
-import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from agents.ner.crf import LinearCRF, bio_spans
@@ -227,12 +227,15 @@ class EntityTagger:
             [emissions[i][a:b] for i, a, b in chunks], entities_only=True
         )
         spans: list[list[Span]] = [[] for _ in texts]
+        names = crf.labels
         for (index, first, _), (path, posterior) in zip(chunks, decoded, strict=True):
+            if not len(path) or math.isnan(posterior[0]):  # no entity on the best path
+                continue
             offs = tokens[index].offsets
-            labels = [crf.labels[p] for p in path]
+            lowest = posterior.tolist()
             spans[index].extend(
-                (offs[first + a][0], offs[first + b][1], kind, float(np.min(posterior[a : b + 1])))
-                for a, b, kind in bio_spans(labels)
+                (offs[first + a][0], offs[first + b][1], kind, min(lowest[a : b + 1]))
+                for a, b, kind in bio_spans([names[p] for p in path.tolist()])
             )
         return spans
 

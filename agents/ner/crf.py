@@ -13,10 +13,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from itertools import filterfalse
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]
 
 from agents.ner.features import PAD_BOS, PAD_EOS, FeatureSet
 
@@ -73,7 +75,7 @@ class LinearCRF:
         # Base feature -> its (offset slot, label) weights as one dense matrix: a new token type
         # costs one dict look-up per base feature and a sum of a few matrices. Same scores as
         # the template filter, because only template-allowed attributes have weights.
-        # Feature id 0 is all zeros (every type has it, so no type has an empty sum).
+        # Ids start at 1 (row 0 stays zero), so that filter(None, ...) drops only unknown features.
         slot = {k: j for j, k in enumerate(features.offsets)}
         self._feature_ids: dict[str, int] = {}
         slots: list[int] = []
@@ -101,7 +103,10 @@ class LinearCRF:
 
     def _add_types(self, new_types: list[str]) -> None:
         """Score new token types in one go: each type's row of the table is the sum of its
-        features' matrices (one np.add.reduceat for all of them)."""
+        features' matrices, as one sparse (types x features) 0/1 matrix times the dense
+        feature table. scipy's CSR product adds each row's entries in the order stored, i.e.
+        feature order, so the sums are bit-identical to adding the matrices one by one (what
+        np.add.reduceat over a gathered copy did, at 2-7x the CPU: measured on unseen text)."""
         first = len(self._type_ids)
         needed = first + len(new_types)
         if needed > len(self._scores):
@@ -109,31 +114,33 @@ class LinearCRF:
             grown[:first] = self._scores[:first]
             self._scores = grown
         feature_ids: list[int] = []
-        type_starts: list[int] = []
+        row_ends: list[int] = []
         id_of = self._feature_ids.get
         base = self.features.base
         for i, token_type in enumerate(new_types, start=first):
             self._type_ids[token_type] = i
-            type_starts.append(len(feature_ids))
-            feature_ids.append(0)
             feature_ids.extend(filter(None, map(id_of, base(token_type))))
-        self._scores[first:needed] = np.add.reduceat(
-            self._feature_scores[feature_ids], type_starts, axis=0
+            row_ends.append(len(feature_ids))
+        incidence = sparse.csr_matrix(
+            (np.ones(len(feature_ids)), np.array(feature_ids, np.int64), np.array([0, *row_ends])),
+            shape=(len(new_types), len(self._feature_scores)),
         )
+        table = self._feature_scores.reshape(len(self._feature_scores), -1)
+        self._scores[first:needed] = (incidence @ table).reshape(-1, self.n_offsets, self.n_labels)
 
     def emissions(self, types: list[str]) -> FloatArray:
         """(n_tokens, n_labels) emission scores of one token sequence."""
         n = len(types)
         padded = [PAD_BOS] * self.before + types + [PAD_EOS] * self.after
         known = self._type_ids
-        new_types = list(dict.fromkeys(t for t in padded if t not in known))
+        new_types = list(dict.fromkeys(filterfalse(known.__contains__, padded)))
         if len(known) + len(new_types) > self.CACHE_MAX:  # bounded memory: start afresh
             self.clear_cache()
             new_types = list(dict.fromkeys(padded))
         if new_types:
             self._add_types(new_types)
             known = self._type_ids
-        ids = np.fromiter((known[t] for t in padded), dtype=np.int64, count=len(padded))
+        ids = np.fromiter(map(known.__getitem__, padded), dtype=np.int64, count=len(padded))
         per_token = self._scores[ids]  # (n + padding, K, L)
         emissions = np.zeros((n, self.n_labels))
         for j, k in enumerate(self.features.offsets):

@@ -105,3 +105,16 @@ def test_entities_only_skips_just_the_entity_free_posteriors(
             assert np.allclose(posterior, lean_posterior, rtol=0, atol=1e-12)
         else:
             assert np.isnan(lean_posterior).all()
+
+
+def test_type_scores_are_the_running_sum_of_their_feature_matrices() -> None:
+    crf = tiny_model(3)
+    types = ["a", "b", "A", "c", "ab", "\x02"]
+    crf.clear_cache()
+    crf.emissions(types)
+    for token_type in types:
+        ids = [crf._feature_ids[f] for f in crf.features.base(token_type) if f in crf._feature_ids]
+        expected = np.zeros((crf.n_offsets, crf.n_labels))
+        for i in ids:
+            expected = expected + crf._feature_scores[i]
+        assert np.array_equal(crf._scores[crf._type_ids[token_type]], expected)

@@ -203,8 +203,9 @@ class SlovnetNER:
 
 
 class RussianNatasha:
-    """natasha's slovnet NER (news model, navec embeddings; both inside the wheels). F1 .72 on
-    the ru TEST half against .53 for the pooled CRF; the slowest back-end (bench/ner_eval.py)."""
+    """natasha's slovnet NER (news model, navec embeddings; both inside the wheels). F1 .73 on
+    the ru TEST half against .53 for the pooled CRF; ~250 seed-size articles per CPU-second
+    (slovnet's own code: ~120), bench/ner_eval.py."""
 
     def __init__(self) -> None:
         from natasha import NewsEmbedding, NewsNERTagger

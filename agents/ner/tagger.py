@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -230,7 +229,7 @@ class EntityTagger:
         spans: list[list[Span]] = [[] for _ in texts]
         names = crf.labels
         for (index, first, _), (path, posterior) in zip(chunks, decoded, strict=True):
-            if not len(path) or math.isnan(posterior[0]):  # no entity on the best path
+            if not len(path) or (path == crf.outside).all():  # no entity: no posteriors either
                 continue
             offs = tokens[index].offsets
             lowest = posterior.tolist()

@@ -14,14 +14,14 @@ Figures and how they were measured: bench/ner_eval.py, training/README.md.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
 
-import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from agents.ner.crf import LinearCRF, bio_spans
 from agents.ner.external import RussianNatasha
@@ -112,7 +112,8 @@ class EntityTagger:
     def __init__(
         self, russian: str = "natasha", include_misc: bool = False, keep_proclitics: bool = False
     ) -> None:
-        """russian: 'natasha' (F1 .72, ~55 articles/s) or 'crf' (F1 .53, fast).
+        """russian: 'natasha' (F1 .73, ~250 seed-size articles per CPU-second) or 'crf' (F1 .53,
+        ~470/s on unseen text).
         include_misc: also return Arabic MISC (nationalities, events: the ANERcorp scheme).
         keep_proclitics: Arabic spans keep attached و/ب/ل… as ANERcorp's gold does («وسوريا»);
         by default a known name loses them («سوريا»). Either way canonical is "Syria"."""
@@ -133,6 +134,12 @@ class EntityTagger:
         self._t2s = load_t2s()
         self._aliases = AliasTable(_data("aliases.json").decode("utf-8"), self._t2s)
         self._natasha = RussianNatasha() if russian == "natasha" else None
+        # Made once: threadpool_limits() re-scans the loaded libraries on every call (~0.3-3 ms)
+        self._threadpools = ThreadpoolController()
+        # The tables loaded above (~400k objects) live as long as the worker: out of the
+        # collector's sight, a full collection costs ~0.1 ms instead of ~100 ms (one every few
+        # batches, measured in bench/ner_eval.py).
+        gc.freeze()
         self._creators = {
             "ar": f"crf-ar@{VERSION}",
             "zh": f"crf-zh@{VERSION}",
@@ -143,16 +150,18 @@ class EntityTagger:
         """Forget every cached token-type score (benchmarks: time text as if never seen)."""
         for crf in (self._crf_ar, self._crf_zh, *self._crf_cased.values()):
             crf.clear_cache()
+        if self._natasha is not None:
+            self._natasha.clear_cache()
 
     def supported(self, language: str) -> bool:
         return primary_language(language) in self.SUPPORTED
 
     def tag_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Mention]]:
         """Texts are grouped by language and each group is decoded as one batch. numpy runs on
-        one BLAS thread here: with two, natasha's small matrix products burn twice the CPU for
-        the same work (59 → 117 articles per CPU-second with one, measured); a worker scales by
-        processes, not threads."""
-        with threadpool_limits(limits=1, user_api="blas"):
+        one BLAS thread here: with two, natasha's small matrix products burn more CPU for the
+        same work (slovnet's own code: 59 → 117 articles per CPU-second with one; our lean
+        path: 140 → 250, measured); a worker scales by processes, not threads."""
+        with self._threadpools.limit(limits=1, user_api="blas"):
             return self._tag_batch(items)
 
     def _tag_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Mention]]:
@@ -214,14 +223,19 @@ class EntityTagger:
         for index, (text, toks) in enumerate(zip(texts, tokens, strict=True)):
             chunks.extend((index, a, b) for a, b in sentence_chunks(text, toks))
         emissions = [crf.emissions(t) for t in types]
-        decoded = crf.decode_emissions([emissions[i][a:b] for i, a, b in chunks])
+        decoded = crf.decode_emissions(
+            [emissions[i][a:b] for i, a, b in chunks], entities_only=True
+        )
         spans: list[list[Span]] = [[] for _ in texts]
+        names = crf.labels
         for (index, first, _), (path, posterior) in zip(chunks, decoded, strict=True):
+            if not len(path) or (path == crf.outside).all():  # no entity: no posteriors either
+                continue
             offs = tokens[index].offsets
-            labels = [crf.labels[p] for p in path]
+            lowest = posterior.tolist()
             spans[index].extend(
-                (offs[first + a][0], offs[first + b][1], kind, float(np.min(posterior[a : b + 1])))
-                for a, b, kind in bio_spans(labels)
+                (offs[first + a][0], offs[first + b][1], kind, min(lowest[a : b + 1]))
+                for a, b, kind in bio_spans([names[p] for p in path.tolist()])
             )
         return spans
 

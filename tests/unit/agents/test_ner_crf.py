@@ -85,3 +85,36 @@ def test_bio_spans() -> None:
         (4, 4, "ORG"),
         (5, 5, "ORG"),
     ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "b", "A", "c"]), min_size=0, max_size=7), max_size=6),
+    st.integers(0, 10),
+)
+def test_entities_only_skips_just_the_entity_free_posteriors(
+    sentences: list[list[str]], seed: int
+) -> None:
+    crf = tiny_model(seed)
+    batch = [crf.emissions(s) if s else np.zeros((0, len(LABELS))) for s in sentences]
+    full = crf.decode_emissions(batch)
+    lean = crf.decode_emissions(batch, entities_only=True)
+    for (path, posterior), (lean_path, lean_posterior) in zip(full, lean, strict=True):
+        assert np.array_equal(path, lean_path)
+        if (path != crf.outside).any():
+            assert np.allclose(posterior, lean_posterior, rtol=0, atol=1e-12)
+        else:
+            assert np.isnan(lean_posterior).all()
+
+
+def test_type_scores_are_the_running_sum_of_their_feature_matrices() -> None:
+    crf = tiny_model(3)
+    types = ["a", "b", "A", "c", "ab", "\x02"]
+    crf.clear_cache()
+    crf.emissions(types)
+    for token_type in types:
+        ids = [crf._feature_ids[f] for f in crf.features.base(token_type) if f in crf._feature_ids]
+        expected = np.zeros((crf.n_offsets, crf.n_labels))
+        for i in ids:
+            expected = expected + crf._feature_scores[i]
+        assert np.array_equal(crf._scores[crf._type_ids[token_type]], expected)

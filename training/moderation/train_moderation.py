@@ -3,10 +3,12 @@ heads (toxicity, insult, identity_attack, threat) on MLMA ar/en/fr (MIT) and Mul
 HateCheck (CC BY 4.0), split by split.json (the test part is never read here).
 
     python -m training.moderation.train_moderation [--data ../shared/data] [--experiment]
+        [--news-negatives]
 
 1. Fit on TRAIN; pick each language's logit offset on DEV: the best dev F1 (toxic = any head
    over the offset) among offsets that flag at most MAX_CLEAN_FPR of the dev half of the clean
-   news/web sentences. `--experiment` stops here and prints the dev figures.
+   news/web sentences. `--experiment` stops here and prints the dev figures (per data set,
+   with the MLMA AUC); `--news-negatives` adds the NEWS_NEGATIVES rows to that experiment.
 2. Refit on TRAIN+DEV with the same settings; every head of a language gets p = sigmoid(logit -
    offset), so one review threshold (0.5) means the same in every language. Deterministic
    (liblinear with a fixed random_state): the same data gives the same bytes. About 4 minutes.
@@ -19,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -38,8 +42,10 @@ from training.moderation.data_split import (
     DEFAULT_DATA,
     MODEL_LANGS,
     Example,
+    conll_sentences,
     load_clean,
     load_labelled,
+    sha256,
 )
 from training.moderation.metrics import prf
 
@@ -51,8 +57,48 @@ C = 1.0
 LANGUAGE_C: dict[str, float] = {}
 MLMA_WEIGHT = {"ar": 2.0}
 MAX_CLEAN_FPR = 0.02
+# `--news-negatives` (DEV experiment only, NOT in the shipped model): clean Arabic news sentences
+# (CLEANANERCorp TRAIN, GPL-3.0) as extra non-toxic rows of the ar heads (not threat: it learns
+# from HateCheck only). MLMA tweets and HateCheck templates never show the model plain news, so
+# news scored near the boundary and the clean-text limit held the ar offset at +0.30. With them
+# (DEV, model only): offset -0.40 at 0.7 % clean dev flagged, MLMA ar F1 0.767 -> 0.859, but only
+# by flagging tweets: recall 0.70 -> 0.95, non-toxic-tweet FPR 0.34 -> 0.71, MLMA AUC 0.749 ->
+# 0.731, HateCheck ar FPR 0.40 -> 0.75; 7 of 20 hand-written benign Arabic comments flagged
+# (2 before), one rejected. It games the clean-news limit (news vs. tweet style), so it is off.
+# The IDF stays fitted on the labelled rows, so the other languages' heads do not change.
+NEWS_NEGATIVES = {
+    "ar": (
+        "train/ar_cleananercorp_train.conll",
+        "de478e190be286739426fe5dc6c75ff188b7424654a7b475927db883e22c3ed2",
+    )
+}
 OFFSETS = np.arange(-2.0, 4.01, 0.1)
 Models = dict[str, dict[str, tuple[FloatArray, float]]]
+
+
+def load_news(data: Path) -> list[Example]:
+    """The NEWS_NEGATIVES sentences as non-toxic training rows (refused if the file changed)."""
+    out: list[Example] = []
+    for lang, (name, digest) in NEWS_NEGATIVES.items():
+        if sha256(data / name) != digest:
+            raise SystemExit(f"{data / name} is not the file the model was built from")
+        out += [
+            Example(text, lang, 0, "news", "train", source=name)
+            for text in conll_sentences(data / name)
+        ]
+    return out
+
+
+def fit_on(
+    vectorizer: object, labelled: Sequence[Example], news: Sequence[Example]
+) -> tuple[FloatArray, Models]:
+    """Heads fitted on the labelled rows plus the news rows; the IDF from the labelled rows."""
+    counts = featurise(vectorizer, labelled)
+    idf = fit_idf(counts)
+    if news:
+        counts = sparse.vstack([counts, featurise(vectorizer, news)]).tocsr()
+    x = tfidf(counts, idf)
+    return idf, fit_models(x, [*labelled, *news])
 
 
 def labels(examples: Sequence[Example], head: str) -> npt.NDArray[np.int8]:
@@ -115,6 +161,19 @@ def choose_offset(z: FloatArray, gold: list[int], z_clean: FloatArray) -> tuple[
     return best[1], best[2]
 
 
+def print_by_dataset(examples: Sequence[Example], z: FloatArray, offset: float) -> None:
+    """The model's dev figures per data set (MLMA tweets and HateCheck templates differ), with
+    the MLMA ranking quality (AUC): a threshold move changes F1, only a better model moves AUC."""
+    for dataset in ("mlma", "hatecheck"):
+        rows = [i for i, e in enumerate(examples) if e.dataset == dataset]
+        if not rows:
+            continue
+        gold = [examples[i].toxic for i in rows]
+        scores = prf(gold, (z[rows] >= offset).astype(int).tolist())
+        auc = f" AUC={roc_auc_score(gold, z[rows]):.3f}" if dataset == "mlma" else ""
+        print(f"      {dataset:<9} dev {scores.line()}{auc}")
+
+
 def featurise(vectorizer: object, examples: Sequence[Example]) -> Csr:
     return vectorizer.transform([normalise(e.text) for e in examples]).tocsr()  # type: ignore[attr-defined]
 
@@ -123,15 +182,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--experiment", action="store_true", help="dev figures only")
+    parser.add_argument(
+        "--news-negatives", action="store_true", help="with --experiment: see NEWS_NEGATIVES"
+    )
     args = parser.parse_args()
+    if args.news_negatives and not args.experiment:
+        parser.error("--news-negatives is a DEV experiment (see NEWS_NEGATIVES), not shipped")
     labelled = load_labelled(args.data)
     train = [e for e in labelled if e.split == "train"]
     dev = [e for e in labelled if e.split == "dev"]
     clean = [e for e in load_clean(args.data) if e.split == "dev"]
+    news = load_news(args.data) if args.news_negatives else []
     vectorizer = make_vectorizer()
-    counts_train = featurise(vectorizer, train)
-    idf = fit_idf(counts_train)
-    models = fit_models(tfidf(counts_train, idf), train)
+    idf, models = fit_on(vectorizer, train, news)
     x_dev = tfidf(featurise(vectorizer, dev), idf)
     x_clean = tfidf(featurise(vectorizer, clean), idf)
     offsets: dict[str, float] = {}
@@ -140,17 +203,15 @@ def main() -> None:
         clean_rows = np.array([i for i, e in enumerate(clean) if e.lang == lang])
         z_clean = max_logit(x_clean[clean_rows], models[lang]) if len(clean_rows) else np.zeros(0)
         gold = [dev[i].toxic for i in rows]
-        offsets[lang], report = choose_offset(
-            max_logit(x_dev[rows], models[lang]), gold, z_clean.astype(np.float32)
-        )
+        z_dev = max_logit(x_dev[rows], models[lang])
+        offsets[lang], report = choose_offset(z_dev, gold, z_clean.astype(np.float32))
         print(f"  {lang}: offset {offsets[lang]:+.2f}  {report}")
+        if args.experiment:
+            print_by_dataset([dev[i] for i in rows], z_dev, offsets[lang])
     if args.experiment:
         return
 
-    full = train + dev
-    counts_full = featurise(vectorizer, full)
-    idf = fit_idf(counts_full)
-    models = fit_models(tfidf(counts_full, idf), full)
+    idf, models = fit_on(vectorizer, train + dev, news)
     per_lang: dict[str, dict[str, Head]] = {}
     for lang in MODEL_LANGS:
         per_lang[lang] = {

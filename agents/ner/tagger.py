@@ -4,8 +4,9 @@ offsets into the input text, a confidence, a canonical name and the component th
 Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in wheels):
   ar              linear-chain CRF, Arabic features (normalisation, proclitics, gazetteer,
                   transliteration score); trained on CLEANANERCorp (GPL-3.0 data)
-  en de pt sv     one pooled CRF for cased alphabets with language-conjoined features, trained
-                  on the TUNE halves of UNER PUD (CC BY-SA 4.0)
+  en de pt sv     one pooled CRF for cased alphabets with language-conjoined features and each
+                  word's frequency in its language (wordfreq, CC BY-SA 4.0), trained on the
+                  TUNE halves of UNER PUD (CC BY-SA 4.0)
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
   zh              character CRF; Traditional and Simplified (mapped 1:1, offsets unchanged)
   anything else   no entities: better nothing than junk
@@ -26,7 +27,7 @@ from threadpoolctl import ThreadpoolController
 from agents.ner.crf import LinearCRF, bio_spans
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet, zh_types
-from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameMatcher, Span
+from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameMatcher, Span, ZipfTable
 from agents.ner.spans import (
     clean_quotes,
     merge_person_tail,
@@ -123,9 +124,10 @@ class EntityTagger:
         self._crf_ar = LinearCRF(_data("crf_ar.npz"), FeatureSet("ar", self._gaz_ar))
         self._gaz_cased = load_cased_gazetteer()
         self._countries = frozenset(json.loads(_data("countries.json")))
+        zipf = ZipfTable(_data("zipf_cased.npz"))
         cased = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
         self._crf_cased = {
-            lang: cased.with_features(FeatureSet("latin", self._gaz_cased, lang))
+            lang: cased.with_features(FeatureSet("latin", self._gaz_cased, lang, zipf))
             for lang in self.CASED
         }
         self._gaz_zh = Gazetteer.from_gzip(_data("gaz_zh.json.gz"))

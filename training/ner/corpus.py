@@ -104,9 +104,10 @@ def split_indices(n: int, lang: str) -> tuple[list[int], list[int]]:
     return sorted(indices[:half]), sorted(indices[half:])
 
 
-def part(sentences: list[Sentence], lang: str, which: str) -> list[Sentence]:
+def part(sentences: list[Sentence], lang: str, which: str, fold: int = 4) -> list[Sentence]:
     """'tune' / 'test' halves from split.json; 'tune_fit' / 'tune_val' = an inner split of the
-    TUNE half (every 5th sentence → val) for choices; 'all' = the whole file."""
+    TUNE half (every 5th sentence → val) for choices; 'all' = the whole file. `fold` 0–3 picks
+    another fifth of TUNE as val (5-fold cross-validation); 4 is tune_val."""
     if which == "all":
         return sentences
     split = json.loads(SPLIT_FILE.read_text())[lang]
@@ -114,8 +115,8 @@ def part(sentences: list[Sentence], lang: str, which: str) -> list[Sentence]:
         raise SystemExit(f"{lang}: {len(sentences)} sentences, split.json expects {split['n']}")
     tune: list[int] = split["tune"]
     if which in ("tune_fit", "tune_val"):
-        val = [i for j, i in enumerate(tune) if j % 5 == 4]
-        fit = [i for j, i in enumerate(tune) if j % 5 != 4]
+        val = [i for j, i in enumerate(tune) if j % 5 == fold]
+        fit = [i for j, i in enumerate(tune) if j % 5 != fold]
         return [sentences[i] for i in (val if which == "tune_val" else fit)]
     return [sentences[i] for i in (tune if which == "tune" else split["test"])]
 

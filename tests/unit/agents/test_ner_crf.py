@@ -1,6 +1,7 @@
 """The numpy CRF decoder against brute force on a tiny model, and the model file format."""
 
 import itertools
+from importlib.resources import files
 
 import numpy as np
 from hypothesis import given, settings
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from agents.ner.crf import LinearCRF, bio_spans, save_model
 from agents.ner.features import FeatureSet
-from agents.ner.gazetteer import Gazetteer
+from agents.ner.gazetteer import Gazetteer, ZipfTable
 
 LABELS = ["B-PER", "I-PER", "O"]
 
@@ -118,3 +119,26 @@ def test_type_scores_are_the_running_sum_of_their_feature_matrices() -> None:
         for i in ids:
             expected = expected + crf._feature_scores[i]
         assert np.array_equal(crf._scores[crf._type_ids[token_type]], expected)
+
+
+def test_zipf_table_shipped_with_the_tagger() -> None:
+    """The word-frequency feature table (training/ner/build_zipf.py): casefolded look-up per
+    language, 0 for rare/unknown words and for languages it does not cover."""
+    table = ZipfTable(files("agents.ner.data").joinpath("zipf_cased.npz").read_bytes())
+    assert table.langs == {"en", "de", "pt", "sv"}
+    assert table.zipf("en", "The") == 7
+    assert table.zipf("de", "Straße") >= 4  # wordfreq's key is 'strasse'
+    assert table.zipf("de", "Regierung") >= 4
+    assert table.zipf("en", "Regierung") == 0
+    assert table.zipf("en", "xqzvwk") == 0
+    assert table.zipf("ru", "the") == 0
+
+
+def test_word_frequency_feature_only_where_the_table_has_the_language() -> None:
+    table = ZipfTable(files("agents.ner.data").joinpath("zipf_cased.npz").read_bytes())
+    gazetteer = Gazetteer({}, {})
+    assert "zf=7" in FeatureSet("latin", gazetteer, "en", table).base("The")
+    assert not any(
+        f.startswith("zf=") for f in FeatureSet("latin", gazetteer, "ru", table).base("The")
+    )
+    assert not any(f.startswith("zf=") for f in FeatureSet("latin", gazetteer, "en").base("The"))

@@ -188,6 +188,34 @@ def add_jieba_names(builder: Builder) -> None:
             builder.add(word, JIEBA_TYPES[tag], word, "zh", prio=-1)
 
 
+# Coarse jieba POS classes kept for the segmentation feature; the rest are "o".
+ZH_WORD_CLASSES = ("nr", "ns", "nt", "nz", "n", "v", "vn", "m", "t", "a", "d")
+ZH_WORD_MIN_FREQ = 5  # rarer words (except names) did not help on tune_val; ~45 % less RSS
+ZH_WORD_MAX_LEN = 8
+
+
+def save_zh_words(out: Path) -> None:
+    """zh_words.json.gz: the words of jieba's dictionary (2-8 Han characters, frequency >= 5 or
+    a name) by coarse POS class, for the forward-maximum-matching segmentation feature
+    (agents/ner/zh.py): +.05 F1 on zh tune_val (.576 → .627)."""
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    by_class: dict[str, list[str]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, freq, tag = line.split(" ")
+        if not (2 <= len(word) <= ZH_WORD_MAX_LEN and re.fullmatch("[\u4e00-\u9fff]+", word)):
+            continue
+        if int(freq) < ZH_WORD_MIN_FREQ and tag not in JIEBA_TYPES:
+            continue
+        kind = "nr" if tag.startswith("nr") else tag
+        by_class[kind if kind in ZH_WORD_CLASSES else "o"].append(word)
+    table = {kind: "\n".join(sorted(set(words))) for kind, words in sorted(by_class.items())}
+    raw = json.dumps(table, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    (out / "zh_words.json.gz").write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    print(f"zh_words.json.gz: {sum(len(w) for w in by_class.values())} words")
+
+
 def add_aliases(builder: Builder) -> None:
     aliases = json.loads((MODEL_DIR / "aliases.json").read_text(encoding="utf-8"))
     for canonical, entry in aliases.items():
@@ -241,6 +269,7 @@ def main() -> None:
     add_aliases(builder)
     builder.save(MODEL_DIR)
     save_countries(MODEL_DIR)
+    save_zh_words(MODEL_DIR)
     table = json.dumps(t2s, ensure_ascii=False, sort_keys=True)
     (MODEL_DIR / "zh_t2s.json").write_text(table, encoding="utf-8")
     print(f"zh_t2s.json: {len(t2s)} characters")

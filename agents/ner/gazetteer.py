@@ -83,12 +83,19 @@ class NameMatcher:
                 self._automaton.add_word(key, (len(key), *value))
         self._automaton.make_automaton()
 
-    def find(self, norm_text: str, starts: Container[int], ends: Container[int]) -> list[NameHit]:
+    def all_hits(
+        self, norm_text: str, starts: Container[int], ends: Container[int]
+    ) -> list[NameHit]:
+        """Every match on token boundaries, overlapping ones included."""
         hits: list[NameHit] = []
         for last, (length, *value) in self._automaton.iter(norm_text):
             start, end = last - length + 1, last + 1
             if start in starts and end in ends:
                 hits.append((start, end, *value))
+        return hits
+
+    def find(self, norm_text: str, starts: Container[int], ends: Container[int]) -> list[NameHit]:
+        hits = self.all_hits(norm_text, starts, ends)
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen: list[NameHit] = []
         taken_until = -1

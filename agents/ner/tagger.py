@@ -7,7 +7,8 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
   en de pt sv     one pooled CRF for cased alphabets with language-conjoined features, trained
                   on the TUNE halves of UNER PUD (CC BY-SA 4.0)
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
-  zh              character CRF; Traditional and Simplified (mapped 1:1, offsets unchanged)
+  zh              character CRF with dictionary word-segmentation features (agents/ner/zh.py);
+                  Traditional and Simplified (mapped 1:1, offsets unchanged)
   anything else   no entities: better nothing than junk
 Figures and how they were measured: bench/ner_eval.py, training/README.md.
 """
@@ -26,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from agents.ner.crf import FloatArray, LinearCRF, bio_spans
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
-from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameMatcher, Span
+from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span
 from agents.ner.spans import (
     clean_quotes,
     merge_person_tail,
@@ -43,7 +44,7 @@ from agents.ner.text import (
     sentence_chunks,
     t2s_table,
 )
-from agents.ner.zh import WordSegmenter, ZhEmitter
+from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")
@@ -130,7 +131,7 @@ class EntityTagger:
         }
         self._gaz_zh = Gazetteer.from_gzip(_data("gaz_zh.json.gz"))
         self._crf_zh = LinearCRF(_data("crf_zh.npz"), FeatureSet("zh", self._gaz_zh))
-        self._zh_names = NameMatcher(self._gaz_zh.names, min_len=2)
+        self._zh_names = ZhNameMatcher(self._gaz_zh.names, min_len=2)
         self._zh_words = WordSegmenter(_data("zh_words.json.gz"))
         kinds = sorted({entry[0] for entry in self._gaz_zh.names.values()})
         self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)

@@ -110,7 +110,8 @@ def zh_char_features(cur: str) -> list[str]:
 
 
 def zh_tag_features(tags: str) -> list[str]:
-    """'gazetteer tag\\tsegmentation tag' → features ('gz=B-LOC', 'sg=B', 'sp=Bns')."""
+    """'gazetteer tag\\tsegmentation tag' → features ('gz=B-LOC', 'sg=B', 'sp=Bns', 'ct=3':
+    the word's position and class, the character's name-likeness; agents/ner/zh.py)."""
     gazetteer, segment = tags.split("\t")
     out = [f"gz={gazetteer}"] if gazetteer else []
     if segment:
@@ -146,8 +147,8 @@ TEMPLATES: dict[str, Template] = {
     "latin": {0: None, -1: _LATIN_NEAR, 1: _LATIN_NEAR, -2: _LATIN_FAR, 2: _LATIN_FAR},
     "zh": {
         0: None,
-        -1: frozenset({"w", "gz", "bl", "sur", "sg", "sp"}),
-        1: frozenset({"w", "gz", "br", "sg", "sp"}),
+        -1: frozenset({"w", "gz", "bl", "sur", "sg", "sp", "ct"}),
+        1: frozenset({"w", "gz", "br", "sg", "sp", "ct"}),
         -2: frozenset({"w"}),
         2: frozenset({"w"}),
     },

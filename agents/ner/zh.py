@@ -132,7 +132,8 @@ class WordSegmenter:
     """Forward maximum matching over a word list → a segmentation tag per token."""
 
     def __init__(self, raw_gzip: bytes) -> None:
-        table: dict[str, str] = json.loads(gzip.decompress(raw_gzip))
+        data: dict[str, dict[str, str]] = json.loads(gzip.decompress(raw_gzip))
+        table = data["words"]
         self.classes = sorted(table)
         self._lexicon = HanLexicon(
             (word, class_id)
@@ -142,8 +143,19 @@ class WordSegmenter:
         )
         # tag strings as features_zh reads them: position in the word (B/M/E, S = no word) +
         # class (x = a Han character outside any word, p = anything else)
-        self.tag_names = ["sg=S|sp=Sp", "sg=S|sp=Sx"] + [
+        segments = ["sg=S|sp=Sp", "sg=S|sp=Sx"] + [
             f"sg={position}|sp={position}{kind}" for kind in self.classes for position in "BME"
+        ]
+        # + the character's name-likeness bucket ('ct=3'; none for characters not listed)
+        buckets = sorted(data["chars"])
+        self._bucket_of = np.zeros(_HAN_LAST - _HAN_FIRST + 2, dtype=np.int64)  # [-1]: not Han
+        for i, bucket in enumerate(buckets, start=1):
+            self._bucket_of[_codes(data["chars"][bucket])] = i
+        self._n_buckets = len(buckets) + 1
+        self.tag_names = [
+            segment + (f"|ct={bucket}" if bucket else "")
+            for segment in segments
+            for bucket in ["", *buckets]
         ]
 
     def _words(
@@ -170,7 +182,8 @@ class WordSegmenter:
     def codes(self, text: str, token_starts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per token, the index of its tag in `tag_names` (Han characters are one token each,
         and words are Han only, so a token's tag is the tag of its first character)."""
-        per_char = (_codes(text) >= 0).astype(np.int64)  # 1: Han outside a word, 0: other
+        codes = _codes(text)
+        per_char = (codes >= 0).astype(np.int64)  # 1: Han outside a word, 0: other
         first, length, kind = self._words(text)
         begin = 2 + 3 * kind
         per_char[first] = begin
@@ -181,10 +194,11 @@ class WordSegmenter:
                 np.cumsum(inner) - inner, inner
             )
             per_char[np.repeat(first + 1, inner) + offsets_in_word] = np.repeat(begin + 1, inner)
-        return per_char[token_starts]
+        at = codes[token_starts]
+        return per_char[token_starts] * self._n_buckets + self._bucket_of[at]
 
     def tags(self, text: str, offsets: Offsets) -> list[str]:
-        """Per token 'sg=B|sp=Bnr'-style tags; tokens outside a word are S + x (Han) / p."""
+        """Per token 'sg=B|sp=Bnr|ct=2'-style tags; tokens outside a word are S + x (Han) / p."""
         starts = np.array([a for a, _ in offsets], dtype=np.int64)
         names = self.tag_names
         return [names[c] for c in self.codes(text, starts).tolist()]
@@ -283,9 +297,18 @@ class ZhEmitter:
                 grown = np.zeros((2 * (first + len(new)), *self._table.shape[1:]))
                 grown[:first] = self._table[:first]
                 self._table = grown
+            # all new characters in one go: feature ids (0 first, so no sum is empty) → reduceat
+            id_of = self.crf._feature_ids.get
+            feature_ids: list[int] = []
+            starts: list[int] = []
             for i, char in enumerate(new, start=first):
-                self._table[i] = self._score(zh_char_features(char))
                 rows[char] = i
+                starts.append(len(feature_ids))
+                feature_ids.append(0)
+                feature_ids.extend(filter(None, map(id_of, zh_char_features(char))))
+            self._table[first : first + len(new)] = np.add.reduceat(
+                self.crf._feature_scores[feature_ids], starts, axis=0
+            )
         return np.fromiter(map(rows.__getitem__, chars), dtype=np.int64, count=len(chars))
 
     def emissions(

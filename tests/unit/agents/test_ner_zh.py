@@ -22,7 +22,8 @@ WORDS = {
 
 
 def segmenter() -> WordSegmenter:
-    raw = json.dumps({k: "\n".join(sorted(v)) for k, v in WORDS.items()}, ensure_ascii=False)
+    words = {k: "\n".join(sorted(v)) for k, v in WORDS.items()}
+    raw = json.dumps({"words": words, "chars": {"0": "在", "3": "习巴"}}, ensure_ascii=False)
     return WordSegmenter(gzip.compress(raw.encode("utf-8")))
 
 
@@ -60,8 +61,8 @@ def test_segmentation_tags() -> None:
     text = "习近平在Paris访问。"
     tags = segmenter().tags(text, tokenize(text))
     assert tags == [
-        *("sg=B|sp=Bnr", "sg=M|sp=Mnr", "sg=E|sp=Enr"),
-        "sg=S|sp=Sx",  # 在: Han, no word
+        *("sg=B|sp=Bnr|ct=3", "sg=M|sp=Mnr", "sg=E|sp=Enr"),
+        "sg=S|sp=Sx|ct=0",  # 在: Han, no word
         "sg=S|sp=Sp",  # Paris
         *("sg=B|sp=Bv", "sg=E|sp=Ev"),
         "sg=S|sp=Sp",  # 。

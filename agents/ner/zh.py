@@ -3,10 +3,11 @@
 WordSegmenter: forward maximum matching (longest dictionary word first, left to right) over
 jieba's dictionary (agents/ner/data/zh_words.json.gz, built by training/ner/build_gazetteer.py),
 giving every character its position in the word (B/M/E/S) and the word's coarse POS class
-(nr person, ns place, nt organisation, n, v, ...): +.05 F1 on zh tune_val. Running jieba itself
-per article would cost ~15 ms; here the look-ups are numpy: a word of 2-4 Han characters is
-packed exactly into one int64 (15 bits per character) and searched in a sorted array; the few
-5-8 character words are checked in a set where their 4-character prefix occurs.
+(nr person, ns place, nt organisation, n, v, ...), plus each character's name-likeness bucket
+(ct=0..3): zh tune_val F1 .576 → .670 (training/README.md). jieba.cut(HMM=False) itself took
+4.0 ms per 2,000 characters here (CPU); this takes ~1 ms: the look-ups are numpy, a word of 2-4
+Han characters is packed exactly into one int64 (15 bits per character) and searched in a sorted
+array; longer words are checked in a dict where their 4-character prefix occurs.
 
 ZhEmitter: the same emission scores as LinearCRF.emissions on zh_types() strings, without
 building one type string per character. The zh features of a character split into parts that

@@ -9,7 +9,8 @@ Sources:
   * names 0.3.0: US Census 1990 first/last names (public-domain data) → Latin PER word tags
   * jieba 0.42.1: its dictionary's person/place/organisation words (nr, nrt, nrfg, ns, nt;
     MIT) → zh names the gazetteer feature matches (+.065 F1 on zh tune_val: .515 → .580), and
-    zh_words.json.gz: its words by coarse POS class for the segmentation feature (.576 → .627)
+    zh_words.json.gz: its words by coarse POS class for the segmentation feature and a
+    name-likeness bucket per character (zh tune_val .576 → .670)
   * agents/ner/data/aliases.json and training/ner/titles.json: hand-curated (ours)
 
 Output per profile: {"words": {normalised word: "LOC,PERf,..."}, "names": {normalised name:
@@ -225,8 +226,8 @@ def zh_char_buckets(names: Iterable[str], jieba_lines: list[str]) -> dict[str, s
 def save_zh_words(out: Path, builder: Builder) -> None:
     """zh_words.json.gz: the words of jieba's dictionary (2-8 Han characters, frequency >= 5 or
     a name) by coarse POS class, for the forward-maximum-matching segmentation feature
-    (agents/ner/zh.py): +.05 F1 on zh tune_val (.576 → .627); and the characters by
-    name-likeness bucket (zh_char_buckets)."""
+    (agents/ner/zh.py): zh tune_val F1 .576 → .626; and the characters by name-likeness bucket
+    (zh_char_buckets): .626 → .670 (training/README.md)."""
     import jieba
 
     path = Path(jieba.__file__).parent / "dict.txt"

@@ -63,10 +63,8 @@ ZH_SURNAMES = frozenset(
 )
 
 
-def zh_types(text: str, offsets: Offsets, gazetteer_spans: list[tuple[int, int, str]]) -> list[str]:
-    """Chinese token 'types' carry the character window and the gazetteer match
-    ('prev\\tcur\\tnext\\tB-LOC'), so bigram/trigram and multi-character gazetteer features
-    stay one-type features."""
+def zh_gazetteer_tags(offsets: Offsets, gazetteer_spans: list[tuple[int, int, str]]) -> list[str]:
+    """BIO tag of the gazetteer match covering each token ('B-LOC', 'I-LOC', '')."""
     tags = [""] * len(offsets)
     if gazetteer_spans:
         index_of_start = {a: i for i, (a, _) in enumerate(offsets)}
@@ -79,23 +77,57 @@ def zh_types(text: str, offsets: Offsets, gazetteer_spans: list[tuple[int, int, 
             while j < len(offsets) and offsets[j][1] <= end:
                 tags[j] = "I-" + kind
                 j += 1
+    return tags
+
+
+def zh_types(
+    text: str,
+    offsets: Offsets,
+    gazetteer_spans: list[tuple[int, int, str]],
+    segments: list[str] | None = None,
+) -> list[str]:
+    """Chinese token 'types' carry the character window, the gazetteer match and the word
+    segmentation tag ('prev\\tcur\\tnext\\tB-LOC\\tsg=B|sp=Bns'), so bigram/trigram,
+    multi-character gazetteer and word features stay one-type features. Training builds these
+    strings; the tagger computes the same scores from the parts (agents/ner/zh.py)."""
+    tags = zh_gazetteer_tags(offsets, gazetteer_spans)
     chars = [text[a:b] for a, b in offsets]
     n = len(chars)
+    segs = segments or [""] * n
     return [
-        f"{chars[i - 1] if i else '^'}\t{chars[i]}\t{chars[i + 1] if i + 1 < n else '$'}\t{tags[i]}"
+        f"{chars[i - 1] if i else '^'}\t{chars[i]}\t{chars[i + 1] if i + 1 < n else '$'}"
+        f"\t{tags[i]}\t{segs[i]}"
         for i in range(n)
     ]
 
 
-def features_zh(token_type: str, gazetteer: Gazetteer) -> list[str]:
-    prev, cur, nxt, tag = token_type.split("\t")
-    out = [f"w={cur}", f"sh={shape(cur)}", f"bl={prev}{cur}", f"br={cur}{nxt}"]
-    out.append(f"tri={prev}{cur}{nxt}")
-    if tag:
-        out.append(f"gz={tag}")
+def zh_char_features(cur: str) -> list[str]:
+    """The features of one character alone (the fast path caches them per character)."""
+    out = [f"w={cur}", f"sh={shape(cur)}"]
     if cur in ZH_SURNAMES:
         out.append("sur")
     return out
+
+
+def zh_tag_features(tags: str) -> list[str]:
+    """'gazetteer tag\\tsegmentation tag' → features ('gz=B-LOC', 'sg=B', 'sp=Bns', 'ct=3':
+    the word's position and class, the character's name-likeness; agents/ner/zh.py)."""
+    gazetteer, segment = tags.split("\t")
+    out = [f"gz={gazetteer}"] if gazetteer else []
+    if segment:
+        out.extend(segment.split("|"))
+    return out
+
+
+def features_zh(token_type: str, gazetteer: Gazetteer) -> list[str]:
+    prev, cur, nxt, tags = token_type.split("\t", 3)
+    return [
+        *zh_char_features(cur),
+        f"bl={prev}{cur}",
+        f"br={cur}{nxt}",
+        f"tri={prev}{cur}{nxt}",
+        *zh_tag_features(tags),
+    ]
 
 
 FEATURES: dict[str, Callable[[str, Gazetteer], list[str]]] = {
@@ -115,8 +147,8 @@ TEMPLATES: dict[str, Template] = {
     "latin": {0: None, -1: _LATIN_NEAR, 1: _LATIN_NEAR, -2: _LATIN_FAR, 2: _LATIN_FAR},
     "zh": {
         0: None,
-        -1: frozenset({"w", "gz", "bl", "sur"}),
-        1: frozenset({"w", "gz", "br"}),
+        -1: frozenset({"w", "gz", "bl", "sur", "sg", "sp", "ct"}),
+        1: frozenset({"w", "gz", "br", "sg", "sp", "ct"}),
         -2: frozenset({"w"}),
         2: frozenset({"w"}),
     },

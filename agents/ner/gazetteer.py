@@ -118,7 +118,10 @@ class NameMatcher:
                 lengths.setdefault(key[: self._prefix], set()).add(len(key))
         self._lengths = {prefix: sorted(ns) for prefix, ns in lengths.items()}
 
-    def find(self, norm_text: str, starts: Iterable[int], ends: Container[int]) -> list[NameHit]:
+    def all_hits(
+        self, norm_text: str, starts: Iterable[int], ends: Container[int]
+    ) -> list[NameHit]:
+        """Every match on token boundaries, overlapping ones included."""
         hits: list[NameHit] = []
         prefix, lengths_of, names = self._prefix, self._lengths.get, self._names
         for start in starts:
@@ -131,6 +134,10 @@ class NameMatcher:
                     value = names.get(norm_text[start:end])
                     if value is not None:
                         hits.append((start, end, *value))
+        return hits
+
+    def find(self, norm_text: str, starts: Iterable[int], ends: Container[int]) -> list[NameHit]:
+        hits = self.all_hits(norm_text, starts, ends)
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen: list[NameHit] = []
         taken_until = -1

@@ -8,7 +8,8 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
                   word's frequency in its language (wordfreq, CC BY-SA 4.0), trained on the
                   TUNE halves of UNER PUD (CC BY-SA 4.0)
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
-  zh              character CRF; Traditional and Simplified (mapped 1:1, offsets unchanged)
+  zh              character CRF with dictionary word-segmentation features (agents/ner/zh.py);
+                  Traditional and Simplified (mapped 1:1, offsets unchanged)
   anything else   no entities: better nothing than junk
 Figures and how they were measured: bench/ner_eval.py, training/README.md.
 """
@@ -22,12 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
 
+import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from agents.ner.crf import LinearCRF, bio_spans
+from agents.ner.crf import FloatArray, LinearCRF, bio_spans
 from agents.ner.external import RussianNatasha
-from agents.ner.features import FeatureSet, zh_types
-from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameMatcher, Span, ZipfTable
+from agents.ner.features import FeatureSet
+from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
 from agents.ner.spans import (
     clean_quotes,
     merge_person_tail,
@@ -44,6 +46,7 @@ from agents.ner.text import (
     sentence_chunks,
     t2s_table,
 )
+from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")
@@ -132,7 +135,10 @@ class EntityTagger:
         }
         self._gaz_zh = Gazetteer.from_gzip(_data("gaz_zh.json.gz"))
         self._crf_zh = LinearCRF(_data("crf_zh.npz"), FeatureSet("zh", self._gaz_zh))
-        self._zh_names = NameMatcher(self._gaz_zh.names, min_len=2)
+        self._zh_names = ZhNameMatcher(self._gaz_zh.names, min_len=2)
+        self._zh_words = WordSegmenter(_data("zh_words.json.gz"))
+        kinds = sorted({entry[0] for entry in self._gaz_zh.names.values()})
+        self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)
         self._t2s = load_t2s()
         self._aliases = AliasTable(_data("aliases.json").decode("utf-8"), self._t2s)
         self._natasha = RussianNatasha() if russian == "natasha" else None
@@ -154,6 +160,7 @@ class EntityTagger:
             crf.clear_cache()
         if self._natasha is not None:
             self._natasha.clear_cache()
+        self._zh_emitter.clear_cache()
 
     def supported(self, language: str) -> bool:
         return primary_language(language) in self.SUPPORTED
@@ -191,8 +198,8 @@ class EntityTagger:
             spans = self._crf_spans(self._crf_ar, texts, tokens, types)
             creator, profile = self._creators["ar"], "ar"
         elif language == "zh":
-            types = [self._zh_types(t, toks) for t, toks in zip(texts, tokens, strict=True)]
-            spans = self._crf_spans(self._crf_zh, texts, tokens, types)
+            emissions = [self._zh_emissions(t, toks) for t, toks in zip(texts, tokens, strict=True)]
+            spans = self._crf_spans(self._crf_zh, texts, tokens, emissions)
             creator, profile = self._creators["zh"], "zh"
         else:
             types = [[t[a:b] for a, b in offs] for t, offs in zip(texts, offsets, strict=True)]
@@ -209,14 +216,25 @@ class EntityTagger:
             for text, toks, found in zip(texts, tokens, spans, strict=True)
         ]
 
-    def _zh_types(self, text: str, tokens: Tokens) -> list[str]:
+    def _zh_emissions(self, text: str, tokens: Tokens) -> FloatArray:
+        """The scores crf_zh would give zh_types(...) (what training sees), from the parts."""
         simplified = text.translate(self._t2s)  # char for char: same offsets
         hits = self._zh_names.find(simplified, tokens.first, tokens.last)
-        return zh_types(simplified, tokens.offsets, [(a, b, kind) for a, b, kind, _ in hits])
+        first, last = tokens.first, tokens.last
+        emitter = self._zh_emitter
+        starts = np.fromiter(first, dtype=np.int64, count=len(first))  # in token order
+        return emitter.emissions(
+            [simplified[a:b] for a, b in tokens.offsets],
+            emitter.gazetteer_codes(len(first), [(first[a], last[b], k) for a, b, k, _ in hits]),
+            self._zh_words.codes(simplified, starts),
+        )
 
     @staticmethod
     def _crf_spans(
-        crf: LinearCRF, texts: list[str], tokens: list[Tokens], types: list[list[str]]
+        crf: LinearCRF,
+        texts: list[str],
+        tokens: list[Tokens],
+        types: Sequence[list[str] | FloatArray],  # token types, or their emissions (zh)
     ) -> list[list[Span]]:
         """Spans per text; confidence = the lowest token posterior inside the span. Emissions
         are computed once per text (one numpy gather) and sliced into sentence chunks, so the
@@ -224,7 +242,7 @@ class EntityTagger:
         chunks: list[tuple[int, int, int]] = []  # (text index, first token, end token)
         for index, (text, toks) in enumerate(zip(texts, tokens, strict=True)):
             chunks.extend((index, a, b) for a, b in sentence_chunks(text, toks))
-        emissions = [crf.emissions(t) for t in types]
+        emissions = [t if isinstance(t, np.ndarray) else crf.emissions(t) for t in types]
         decoded = crf.decode_emissions(
             [emissions[i][a:b] for i, a, b in chunks], entities_only=True
         )

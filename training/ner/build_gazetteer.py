@@ -8,7 +8,9 @@ Sources:
   * opencc-python-reimplemented 0.1.7: OpenCC TSCharacters, Traditional→Simplified (Apache-2.0)
   * names 0.3.0: US Census 1990 first/last names (public-domain data) → Latin PER word tags
   * jieba 0.42.1: its dictionary's person/place/organisation words (nr, nrt, nrfg, ns, nt;
-    MIT) → zh names the gazetteer feature matches (+.065 F1 on zh tune_val: .515 → .580)
+    MIT) → zh names the gazetteer feature matches (+.065 F1 on zh tune_val: .515 → .580), and
+    zh_words.json.gz: its words by coarse POS class for the segmentation feature and a
+    name-likeness bucket per character (zh tune_val .576 → .670)
   * agents/ner/data/aliases.json, training/ner/titles.json and training/ner/org_words.json:
     hand-curated (ours); org_words (ORGk tag): +.010 pooled F1 (5-fold CV over TUNE, .645 →
     .655)
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from agents.ner.text import ar_norm, lookup_key, tokenize
@@ -190,6 +194,63 @@ def add_jieba_names(builder: Builder) -> None:
             builder.add(word, JIEBA_TYPES[tag], word, "zh", prio=-1)
 
 
+# Coarse jieba POS classes kept for the segmentation feature; the rest are "o".
+ZH_WORD_CLASSES = ("nr", "ns", "nt", "nz", "n", "v", "vn", "m", "t", "a", "d")
+ZH_WORD_MIN_FREQ = 5  # rarer words (except names) did not help on tune_val; ~45 % less RSS
+ZH_WORD_MAX_LEN = 8
+
+
+ZH_CHAR_CUTS = (-1.0, 0.0, 1.0)  # log-ratio cut points → name-likeness buckets 0..3
+
+
+def zh_char_buckets(names: Iterable[str], jieba_lines: list[str]) -> dict[str, str]:
+    """Name-likeness of each Han character: log of its share among the characters of the zh
+    gazetteer names over its share in jieba's other words (each weighted by log(1 + freq)),
+    cut into buckets. Generalises to characters the 500 training sentences never showed
+    (transliterations: 斯 尔 莱 are high, 这 做 购 low)."""
+    han = re.compile("[\u4e00-\u9fff]")
+    in_names: Counter[str] = Counter(c for name in names for c in name if han.match(c))
+    in_words: dict[str, float] = defaultdict(float)
+    for line in jieba_lines:
+        word, freq, tag = line.split(" ")
+        if not (tag in JIEBA_TYPES or tag.startswith("nr") or tag == "nz"):
+            for c in word:
+                if han.match(c):
+                    in_words[c] += math.log1p(int(freq))
+    n_names, n_words = sum(in_names.values()), sum(in_words.values())
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for c in sorted(set(in_names) | set(in_words)):
+        ratio = math.log((in_names[c] + 1) / n_names) - math.log((in_words[c] + 1) / n_words)
+        buckets[str(sum(1 for cut in ZH_CHAR_CUTS if ratio > cut))].append(c)
+    return {bucket: "".join(chars) for bucket, chars in sorted(buckets.items())}
+
+
+def save_zh_words(out: Path, builder: Builder) -> None:
+    """zh_words.json.gz: the words of jieba's dictionary (2-8 Han characters, frequency >= 5 or
+    a name) by coarse POS class, for the forward-maximum-matching segmentation feature
+    (agents/ner/zh.py): zh tune_val F1 .576 → .626; and the characters by name-likeness bucket
+    (zh_char_buckets): .626 → .670 (training/README.md)."""
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    by_class: dict[str, list[str]] = defaultdict(list)
+    for line in lines:
+        word, freq, tag = line.split(" ")
+        if not (2 <= len(word) <= ZH_WORD_MAX_LEN and re.fullmatch("[\u4e00-\u9fff]+", word)):
+            continue
+        if int(freq) < ZH_WORD_MIN_FREQ and tag not in JIEBA_TYPES:
+            continue
+        kind = "nr" if tag.startswith("nr") else tag
+        by_class[kind if kind in ZH_WORD_CLASSES else "o"].append(word)
+    words = {kind: "\n".join(sorted(set(w))) for kind, w in sorted(by_class.items())}
+    chars = zh_char_buckets(builder.names["zh"], lines)
+    table = {"words": words, "chars": chars}
+    raw = json.dumps(table, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    (out / "zh_words.json.gz").write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    print(f"zh_words.json.gz: {sum(len(w) for w in by_class.values())} words")
+
+
 def add_aliases(builder: Builder) -> None:
     aliases = json.loads((MODEL_DIR / "aliases.json").read_text(encoding="utf-8"))
     for canonical, entry in aliases.items():
@@ -253,6 +314,7 @@ def main() -> None:
     add_aliases(builder)
     builder.save(MODEL_DIR)
     save_countries(MODEL_DIR)
+    save_zh_words(MODEL_DIR, builder)
     table = json.dumps(t2s, ensure_ascii=False, sort_keys=True)
     (MODEL_DIR / "zh_t2s.json").write_text(table, encoding="utf-8")
     print(f"zh_t2s.json: {len(t2s)} characters")

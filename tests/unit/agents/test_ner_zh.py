@@ -1,0 +1,107 @@
+"""Chinese: the dictionary segmenter against a plain forward maximum matching, and the fast
+emission path against the CRF's scores of the training-time type strings."""
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from agents.ner import EntityTagger
+from agents.ner.crf import LinearCRF
+from agents.ner.features import zh_types
+from agents.ner.text import Tokens, tokenize
+from agents.ner.zh import WordSegmenter, ZhEmitter
+
+WORDS = {
+    "nr": ["习近平", "奥巴马"],
+    "ns": ["北京", "北京市", "中华人民共和国", "美国"],
+    "n": ["人民", "共和国", "主席", "总统", "星期一"],
+    "v": ["抵达", "访问"],
+}
+
+
+def segmenter() -> WordSegmenter:
+    words = {k: "\n".join(sorted(v)) for k, v in WORDS.items()}
+    raw = json.dumps({"words": words, "chars": {"0": "在", "3": "习巴"}}, ensure_ascii=False)
+    return WordSegmenter(gzip.compress(raw.encode("utf-8")))
+
+
+def plain_fmm(text: str) -> list[tuple[int, int, str]]:
+    kind_of = {w: k for k, words in WORDS.items() for w in words}
+    out, i = [], 0
+    while i < len(text):
+        for length in range(min(8, len(text) - i), 1, -1):
+            if text[i : i + length] in kind_of:
+                out.append((i, i + length, kind_of[text[i : i + length]]))
+                i += length
+                break
+        else:
+            i += 1
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中华人民共和国主席习近平星期一抵达北京市。",
+        "美国总统奥巴马访问北京，2016年Obama抵达。",
+        "北京北京市人民",
+        "a",
+        "",
+    ],
+)
+def test_forward_maximum_matching(text: str) -> None:
+    seg = segmenter()
+    got = [(a, b, seg.classes[k]) for a, b, k in seg.words(text)]
+    assert got == plain_fmm(text)
+
+
+def test_segmentation_tags() -> None:
+    text = "习近平在Paris访问。"
+    tags = segmenter().tags(text, tokenize(text))
+    assert tags == [
+        *("sg=B|sp=Bnr|ct=3", "sg=M|sp=Mnr", "sg=E|sp=Enr"),
+        "sg=S|sp=Sx|ct=0",  # 在: Han, no word
+        "sg=S|sp=Sp",  # Paris
+        *("sg=B|sp=Bv", "sg=E|sp=Ev"),
+        "sg=S|sp=Sp",  # 。
+    ]
+
+
+TEXTS = [
+    "美國總統歐巴馬週一抵達北京，會見了中華人民共和國主席習近平。",
+    "美国总统奥巴马周一抵达北京。2016年，Apple公司在上海开设了新店（售价999元）。",
+    "联合国秘书长古特雷斯说：“局势紧张。”",
+]
+
+
+def test_fast_emissions_equal_the_type_string_path(tagger: EntityTagger) -> None:
+    crf = tagger._crf_zh
+    for text in TEXTS:
+        tokens = Tokens.of(text)
+        simplified = text.translate(tagger._t2s)
+        hits = tagger._zh_names.find(simplified, tokens.first, tokens.last)
+        types = zh_types(
+            simplified,
+            tokens.offsets,
+            [(a, b, kind) for a, b, kind, _ in hits],
+            tagger._zh_words.tags(simplified, tokens.offsets),
+        )
+        assert any("sp=B" in t for t in types) and any("\tB-" in t for t in types)
+        want = crf.emissions(types)
+        assert np.allclose(tagger._zh_emissions(text, tokens), want, rtol=0, atol=1e-9)
+
+
+def test_fast_emissions_survive_a_cache_reset(
+    tagger: EntityTagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = TEXTS[1]
+    tokens = Tokens.of(text)
+    want = tagger._zh_emissions(text, tokens)
+    kinds = sorted({entry[0] for entry in tagger._gaz_zh.names.values()})
+    emitter = ZhEmitter(tagger._crf_zh, kinds, tagger._zh_words.tag_names)
+    monkeypatch.setattr(LinearCRF, "CACHE_MAX", 8)
+    monkeypatch.setattr(tagger, "_zh_emitter", emitter)
+    for _ in range(2):
+        assert np.allclose(tagger._zh_emissions(text, tokens), want, rtol=0, atol=1e-9)

@@ -208,8 +208,7 @@ class WordSegmenter:
 class ZhNameMatcher:
     """NameMatcher.find for Chinese text, same hits: leftmost-longest non-overlapping names on
     token boundaries. Names of Han characters only (93 %) go through a HanLexicon (numpy), the
-    rest (kana, '·', Latin) through a small Aho-Corasick automaton: a large one walks ~1 µs per
-    character in a CJK text (thousands of children at its root)."""
+    rest (kana, '·', Latin) through a NameMatcher (prefix look-ups from token starts)."""
 
     def __init__(self, names: dict[str, list[Any]], min_len: int = 2) -> None:
         self._names = names

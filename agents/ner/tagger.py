@@ -46,7 +46,7 @@ from agents.ner.text import (
     sentence_chunks,
     t2s_table,
 )
-from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
+from agents.ner.zh import HanKeys, WordSegmenter, ZhEmitter, ZhNameMatcher
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")
@@ -219,14 +219,15 @@ class EntityTagger:
     def _zh_emissions(self, text: str, tokens: Tokens) -> FloatArray:
         """The scores crf_zh would give zh_types(...) (what training sees), from the parts."""
         simplified = text.translate(self._t2s)  # char for char: same offsets
-        hits = self._zh_names.find(simplified, tokens.first, tokens.last)
+        keys = HanKeys(simplified)  # packed once for the name and the word look-ups
+        hits = self._zh_names.find(simplified, tokens.first, tokens.last, keys)
         first, last = tokens.first, tokens.last
         emitter = self._zh_emitter
         starts = np.fromiter(first, dtype=np.int64, count=len(first))  # in token order
         return emitter.emissions(
             [simplified[a:b] for a, b in tokens.offsets],
             emitter.gazetteer_codes(len(first), [(first[a], last[b], k) for a, b, k, _ in hits]),
-            self._zh_words.codes(simplified, starts),
+            self._zh_words.codes(keys, starts),
         )
 
     @staticmethod

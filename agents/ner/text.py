@@ -34,6 +34,23 @@ _WORD = rf"(?:[^\W{_CJK}]|[{_MARKS}])+"
 TOKEN_RE = re.compile(rf"{_WORD}|[{_CJK}]|\S")
 
 
+def _single_cjk_class() -> str:
+    """The CJK characters that are always a token of their own: all of _CJK but the combining
+    marks inside it (U+3099, U+309A), which TOKEN_RE lets join a word."""
+    marks = set(_MARKS.replace("\\", ""))
+    ranges = [(0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+    ranges.append((0xAC00, 0xD7AF))
+    chars = [chr(c) for a, b in ranges for c in range(a, b + 1) if chr(c) not in marks]
+    return "".join(re.escape(c) for c in chars)
+
+
+_SINGLE_CJK = _single_cjk_class()
+# TOKEN_RE's tokens, but a run of single-character CJK tokens is one match (expanded by
+# Tokens.of with range()): a Chinese article is ~2,000 tokens and 1 match object each cost
+# ~0.45 µs. No token can span such a character, so the other tokens are TOKEN_RE's.
+_RUN_RE = re.compile(rf"([{_SINGLE_CJK}]{{2,}})|{_WORD}|[{_CJK}]|\S")
+
+
 def tokenize(text: str) -> Offsets:
     """Character spans of the tokens: words, single CJK characters, single other symbols.
     Punctuation is always its own token (raw text has “داعش”، Obama's, l'Union ...)."""
@@ -52,10 +69,25 @@ class Tokens:
 
     @classmethod
     def of(cls, text: str) -> Tokens:
-        offsets = tokenize(text)
-        first = {a: i for i, (a, _) in enumerate(offsets)}
-        last = {b: i for i, (_, b) in enumerate(offsets)}
-        return cls(offsets, first, last, list(last))
+        """tokenize(text) with its indexes, built from lists in C (zip/dict/range), not per-token
+        Python code: 0.9 → ~0.3 ms per 2,000-character Chinese article (measured)."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for match in _RUN_RE.finditer(text):
+            a, b = match.span()
+            if match.lastindex:  # a run of CJK characters: one token each
+                starts.extend(range(a, b))
+                ends.extend(range(a + 1, b + 1))
+            else:
+                starts.append(a)
+                ends.append(b)
+        n = len(starts)
+        return cls(
+            list(zip(starts, ends, strict=True)),
+            dict(zip(starts, range(n), strict=True)),
+            dict(zip(ends, range(n), strict=True)),
+            ends,
+        )
 
 
 # --- Arabic ---------------------------------------------------------------------------------

@@ -58,14 +58,35 @@ def _pack(
     return key, valid
 
 
-def _lookup(table: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Where each key is or would be in the sorted table (clipped to a valid index). Keys are
-    searched in sorted order: numpy then narrows each search from the previous one, and the
-    table's cache lines are visited in order (several times faster on a busy machine)."""
-    order = np.argsort(keys, kind="stable")
-    at = np.empty(len(keys), dtype=np.int64)
-    at[order] = np.searchsorted(table, keys[order])
-    return at.clip(max=len(table) - 1)
+class HanKeys:
+    """The packed keys of one text, made once and shared by every HanLexicon that searches it
+    (the name matcher and the word segmenter read the same simplified text): the character
+    codes, and per length the keys, their validity and their sorted order. Keys are searched
+    in sorted order: numpy then narrows each search from the previous one, and the table's
+    cache lines are visited in order (several times faster on a busy machine)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.codes = _codes(text)
+        self._packed: dict[
+            int, tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.intp]]
+        ] = {}
+
+    def packed(
+        self, length: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+        """(_pack's key and validity of the `length` characters at each position, key order)."""
+        if length not in self._packed:
+            key, valid = _pack(self.codes, length)
+            self._packed[length] = key, valid, np.argsort(key, kind="stable")
+        return self._packed[length]
+
+    def lookup(self, table: npt.NDArray[np.int64], length: int) -> npt.NDArray[np.int64]:
+        """Where each key of `length` is or would be in the sorted table (a valid index)."""
+        key, _, order = self.packed(length)
+        at = np.empty(len(key), dtype=np.int64)
+        at[order] = np.searchsorted(table, key[order])
+        return at.clip(max=len(table) - 1)
 
 
 def _pack_words(words: list[str], length: int) -> npt.NDArray[np.int64]:
@@ -97,25 +118,26 @@ class HanLexicon:
             self._values[n] = np.fromiter(table.values(), np.int64, len(table))[order]
         self._long_prefixes = np.unique(_pack_words([w[:4] for w in self._long], 4))
 
-    def longest(self, text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    def longest(self, text: str | HanKeys) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Per character: the length of the longest word starting there (1: none) and its
         value (-1: none)."""
-        codes = _codes(text)
-        n = len(codes)
+        keys = text if isinstance(text, HanKeys) else HanKeys(text)
+        text = keys.text
+        n = len(keys.codes)
         longest = np.ones(n, dtype=np.int64)
         values = np.full(n, -1, dtype=np.int64)
         for length in _SHORT:
             table = self._keys[length]
             if n < length or not len(table):
                 continue
-            key, valid = _pack(codes, length)
-            at = _lookup(table, key)
+            key, valid, _ = keys.packed(length)
+            at = keys.lookup(table, length)
             hit = np.flatnonzero(valid & (table[at] == key))
             longest[hit] = length
             values[hit] = self._values[length][at[hit]]
         if n >= 5 and len(self._long_prefixes):
-            key, valid = _pack(codes, 4)
-            at = _lookup(self._long_prefixes, key)
+            key, valid, _ = keys.packed(4)
+            at = keys.lookup(self._long_prefixes, 4)
             for i in np.flatnonzero(valid & (self._long_prefixes[at] == key)).tolist():
                 for length in range(min(self._long_max, n - i), 4, -1):
                     value = self._long.get(text[i : i + length])
@@ -160,32 +182,36 @@ class WordSegmenter:
         ]
 
     def _words(
-        self, text: str
+        self, text: str | HanKeys
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """First character, length and class id of each dictionary word chosen."""
         longest, word_class = self._lexicon.longest(text)
-        n = len(longest)
         starts: list[int] = []
         lengths = longest.tolist()
         i = 0
-        while i < n:  # the greedy left-to-right choice: inherently sequential, one step a word
-            if lengths[i] > 1:
-                starts.append(i)
-            i += lengths[i]
+        # The greedy left-to-right choice is sequential, but outside words it moves one
+        # character at a time, so only the characters that start a word need a step.
+        for at in np.flatnonzero(longest > 1).tolist():
+            if at >= i:
+                starts.append(at)
+                i = at + lengths[at]
         first = np.array(starts, dtype=np.int64)
         return first, longest[first], word_class[first]
 
-    def words(self, text: str) -> list[tuple[int, int, int]]:
+    def words(self, text: str | HanKeys) -> list[tuple[int, int, int]]:
         """(start, end, class id) of the dictionary words chosen, left to right."""
         first, length, kind = self._words(text)
         return list(zip(first.tolist(), (first + length).tolist(), kind.tolist(), strict=True))
 
-    def codes(self, text: str, token_starts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def codes(
+        self, text: str | HanKeys, token_starts: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
         """Per token, the index of its tag in `tag_names` (Han characters are one token each,
         and words are Han only, so a token's tag is the tag of its first character)."""
-        codes = _codes(text)
+        keys = text if isinstance(text, HanKeys) else HanKeys(text)
+        codes = keys.codes
         per_char = (codes >= 0).astype(np.int64)  # 1: Han outside a word, 0: other
-        first, length, kind = self._words(text)
+        first, length, kind = self._words(keys)
         begin = 2 + 3 * kind
         per_char[first] = begin
         per_char[first + length - 1] = begin + 2
@@ -220,8 +246,11 @@ class ZhNameMatcher:
             del others[key]
         self._others = NameMatcher(others, min_len=min_len)
 
-    def find(self, norm_text: str, starts: Iterable[int], ends: Container[int]) -> list[NameHit]:
-        longest = self._han.longest(norm_text)[0]
+    def find(
+        self, norm_text: str, starts: Iterable[int], ends: Container[int], keys: HanKeys | None = None
+    ) -> list[NameHit]:
+        """keys: norm_text's HanKeys, when another look-up shares them."""
+        longest = self._han.longest(keys or norm_text)[0]
         best = dict.fromkeys(np.flatnonzero(longest > 1).tolist(), 0)
         for start in best:
             best[start] = start + int(longest[start])  # Han characters are tokens: aligned

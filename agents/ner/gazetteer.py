@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import io
 import json
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,14 @@ class ZipfTable:
 NameHit = tuple[Any, ...]
 
 
+def _pair_key(pair: str) -> int:
+    """Two characters as one int (code points have 21 bits)."""
+    return (ord(pair[0]) << 21) | ord(pair[1])
+
+
+_SCREEN_FROM = 256  # tokens: from here NameMatcher may screen candidate starts with numpy
+
+
 class NameMatcher:
     """Every name of the table that starts and ends on a token boundary of the normalised text,
     then the leftmost-longest non-overlapping ones. Candidates are looked up from the token
@@ -117,14 +125,36 @@ class NameMatcher:
             if len(key) >= min_len:
                 lengths.setdefault(key[: self._prefix], set()).add(len(key))
         self._lengths = {prefix: sorted(ns) for prefix, ns in lengths.items()}
+        # the two-character prefixes as sorted int keys, to find candidate starts with numpy
+        self._prefix_keys = np.array(
+            sorted(_pair_key(p) for p in self._lengths if len(p) == 2), dtype=np.int64
+        )
+
+    def _candidates(self, norm_text: str, starts: Collection[int]) -> Iterable[int]:
+        """The token starts worth a look-up. A long text with a token per character or so
+        (Chinese) is screened with numpy for the positions where a name's two-character prefix
+        occurs: 0.23 → 0.06 ms per 2,000-character Chinese article (aliases). Not worth it for a
+        short text, nor for words (Arabic: 0.16 → 0.19 ms, as «ال» starts most words)."""
+        n = len(starts)
+        if self._prefix != 2 or n < _SCREEN_FROM or 2 * n < len(norm_text):
+            return starts
+        if not len(self._prefix_keys):
+            return []
+        raw = norm_text.encode("utf-32-le", "surrogatepass")  # code points, as ord() gives
+        points = np.frombuffer(raw, dtype=np.uint32).astype(np.int64)
+        pairs = (points[:-1] << 21) | points[1:]
+        table = self._prefix_keys
+        at = np.searchsorted(table, pairs).clip(max=len(table) - 1)
+        return [i for i in np.flatnonzero(table[at] == pairs).tolist() if i in starts]
 
     def all_hits(
-        self, norm_text: str, starts: Iterable[int], ends: Container[int]
+        self, norm_text: str, starts: Collection[int], ends: Container[int]
     ) -> list[NameHit]:
-        """Every match on token boundaries, overlapping ones included."""
+        """Every match on token boundaries, overlapping ones included (by start, then length,
+        when `starts` is ordered)."""
         hits: list[NameHit] = []
         prefix, lengths_of, names = self._prefix, self._lengths.get, self._names
-        for start in starts:
+        for start in self._candidates(norm_text, starts):
             lengths = lengths_of(norm_text[start : start + prefix])
             if lengths is None:
                 continue
@@ -136,7 +166,9 @@ class NameMatcher:
                         hits.append((start, end, *value))
         return hits
 
-    def find(self, norm_text: str, starts: Iterable[int], ends: Container[int]) -> list[NameHit]:
+    def find(
+        self, norm_text: str, starts: Collection[int], ends: Container[int]
+    ) -> list[NameHit]:
         hits = self.all_hits(norm_text, starts, ends)
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen: list[NameHit] = []

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable
 from typing import Any
 
 import numpy as np
@@ -247,7 +247,11 @@ class ZhNameMatcher:
         self._others = NameMatcher(others, min_len=min_len)
 
     def find(
-        self, norm_text: str, starts: Iterable[int], ends: Container[int], keys: HanKeys | None = None
+        self,
+        norm_text: str,
+        starts: Collection[int],
+        ends: Container[int],
+        keys: HanKeys | None = None,
     ) -> list[NameHit]:
         """keys: norm_text's HanKeys, when another look-up shares them."""
         longest = self._han.longest(keys or norm_text)[0]
@@ -267,6 +271,55 @@ class ZhNameMatcher:
         return chosen
 
 
+class _GramIds:
+    """A dict from n-gram strings (bigrams or trigrams of tokens) to feature ids, looked up for
+    every position of a text at once. An n-gram of one-character tokens is exactly n characters,
+    so it is packed into one int64 (21 bits a code point) and searched in a sorted array; the
+    rare n-grams with a longer token (digits, Latin words) are looked up in the dict. Same ids
+    as one dict get per position, at ~1/5 of the CPU."""
+
+    def __init__(self, ids: dict[str, int], n: int) -> None:
+        self._ids = ids
+        packed = {_pack_points([ord(c) for c in key]): fid for key, fid in ids.items() if len(key) == n}
+        order = sorted(packed)
+        self._keys = np.array(order, dtype=np.int64)
+        self._values = np.array([packed[k] for k in order], dtype=np.int64)
+
+    def lookup(
+        self, keys: npt.NDArray[np.int64], packable: npt.NDArray[np.bool_], grams: _Grams
+    ) -> npt.NDArray[np.int64]:
+        """Ids (0: unknown) of the n-grams whose packed keys are given; where not packable,
+        of the string grams[i] (made only there)."""
+        out = np.zeros(len(keys), dtype=np.int64)
+        if len(self._keys):
+            at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
+            found = packable & (self._keys[at] == keys)
+            out[found] = self._values[at[found]]
+        for i in np.flatnonzero(~packable).tolist():
+            out[i] = self._ids.get(grams[i], 0)
+        return out
+
+
+class _Grams:
+    """padded[i] + ... + padded[i + n - 1], made only when asked for (a rare fallback)."""
+
+    def __init__(self, padded: list[str], n: int, shift: int = 0) -> None:
+        self._padded, self._n, self._shift = padded, n, shift
+
+    def shifted(self, by: int) -> _Grams:
+        return _Grams(self._padded, self._n, self._shift + by)
+
+    def __getitem__(self, i: int) -> str:
+        return "".join(self._padded[i + self._shift : i + self._shift + self._n])
+
+
+def _pack_points(points: list[int]) -> int:
+    key = 0
+    for point in points:
+        key = (key << 21) | point
+    return key
+
+
 class ZhEmitter:
     """Emission scores of the zh CRF from characters and tag codes (see the module docstring)."""
 
@@ -280,6 +333,9 @@ class ZhEmitter:
             if group in self._groups:
                 self._groups[group][value] = fid
         self._pads = (ids.get("pad=BOS", 0), ids.get("pad=EOS", 0))
+        self._left = _GramIds(self._groups["bl"], 2)
+        self._right = _GramIds(self._groups["br"], 2)
+        self._triple = _GramIds(self._groups["tri"], 3)
         # every (gazetteer tag, segmentation tag) pair scored once: row = gz code * S + seg code
         self.gazetteer_tags = ["", *(f"{bio}-{kind}" for kind in gazetteer_kinds for bio in "BI")]
         self._gazetteer_code = {kind: 1 + 2 * i for i, kind in enumerate(gazetteer_kinds)}
@@ -341,6 +397,32 @@ class ZhEmitter:
             )
         return np.fromiter(map(rows.__getitem__, chars), dtype=np.int64, count=len(chars))
 
+    def _gram_ids(
+        self, chars: list[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per position, the feature ids of bl=<previous><this>, br=<this><next> and
+        tri=<previous><this><next> ('^'/'$' at the edges), 0 where unknown."""
+        n = len(chars)
+        padded = ["^", *chars, "$"]
+        joined = "".join(padded)
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if len(joined) == n + 2:  # every token one character (as in most Chinese text)
+            first = points.astype(np.int64)
+            single = np.ones(n + 2, dtype=bool)
+        else:
+            lengths = np.fromiter(map(len, padded), np.int64, n + 2)
+            first = points[np.cumsum(lengths) - lengths].astype(np.int64)
+            single = lengths == 1
+        pair = (first[:-1] << 21) | first[1:]  # n + 1 bigrams, from ('^', first token)
+        pair_ok = single[:-1] & single[1:]
+        bigrams = _Grams(padded, 2)
+        left = self._left.lookup(pair[:-1], pair_ok[:-1], bigrams)
+        right = self._right.lookup(pair[1:], pair_ok[1:], bigrams.shifted(1))
+        triple = self._triple.lookup(
+            (pair[:-1] << 21) | first[2:], pair_ok[:-1] & single[2:], _Grams(padded, 3)
+        )
+        return left, right, triple
+
     def emissions(
         self,
         chars: list[str],
@@ -353,13 +435,7 @@ class ZhEmitter:
         if not n:
             return np.zeros((0, crf.n_labels))
         scores = crf._feature_scores
-        padded = ["^", *chars, "$"]
-        bigrams = [a + b for a, b in itertools.pairwise(padded)]
-        bl, br, tri = self._groups["bl"], self._groups["br"], self._groups["tri"]
-        left = np.fromiter(map(bl.get, bigrams[:-1], itertools.repeat(0)), np.int64, n)
-        right = np.fromiter(map(br.get, bigrams[1:], itertools.repeat(0)), np.int64, n)
-        trigrams = map(str.__add__, bigrams, [*chars[1:], "$"])
-        triple = np.fromiter(map(tri.get, trigrams, itertools.repeat(0)), np.int64, n)
+        left, right, triple = self._gram_ids(chars)
         rows = self._char_rows(chars)  # before reading self._table: it may grow
         per_position = self._table[rows]
         per_position += self._tag_table[gazetteer_codes * self._n_segment + segment_codes]

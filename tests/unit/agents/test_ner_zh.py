@@ -2,6 +2,7 @@
 emission path against the CRF's scores of the training-time type strings."""
 
 import gzip
+import itertools
 import json
 
 import numpy as np
@@ -105,3 +106,24 @@ def test_fast_emissions_survive_a_cache_reset(
     monkeypatch.setattr(tagger, "_zh_emitter", emitter)
     for _ in range(2):
         assert np.allclose(tagger._zh_emissions(text, tokens), want, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "a", "2016", "^$^", "北京^$京北𠀋"])
+def test_ngram_ids_equal_the_dict_look_ups(tagger: EntityTagger, text: str) -> None:
+    """The packed n-gram look-up gives the ids of one dict get per position, also next to
+    multi-character tokens (digits, Latin words) and the '^'/'$' padding characters."""
+    emitter = tagger._zh_emitter
+    chars = [text[a:b] for a, b in tokenize(text)]
+    padded = ["^", *chars, "$"]
+    bigrams = [a + b for a, b in itertools.pairwise(padded)]
+    trigrams = [a + b + c for a, b, c in zip(padded, padded[1:], padded[2:], strict=False)]
+    groups = emitter._groups
+    want = (
+        [groups["bl"].get(g, 0) for g in bigrams[:-1]],
+        [groups["br"].get(g, 0) for g in bigrams[1:]],
+        [groups["tri"].get(g, 0) for g in trigrams],
+    )
+    got = emitter._gram_ids(chars)
+    assert tuple(ids.tolist() for ids in got) == want
+    if text == TEXTS[1]:  # not a test of zeros only
+        assert all(any(ids) for ids in want)

@@ -187,7 +187,7 @@ class EntityTagger:
         return out
 
     def _tag_group(self, language: str, texts: list[str]) -> list[list[Mention]]:
-        tokens = [Tokens.of(t) for t in texts]
+        tokens = [Tokens.of(t, cjk=language == "zh") for t in texts]
         offsets = [t.offsets for t in tokens]
         if language == "ru" and self._natasha is not None:
             spans = self._natasha.spans(texts)

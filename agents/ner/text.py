@@ -68,9 +68,15 @@ class Tokens:
     ends: list[int]  # end characters, ascending
 
     @classmethod
-    def of(cls, text: str) -> Tokens:
-        """tokenize(text) with its indexes, built from lists in C (zip/dict/range), not per-token
-        Python code: 0.9 → ~0.3 ms per 2,000-character Chinese article (measured)."""
+    def of(cls, text: str, cjk: bool = False) -> Tokens:
+        """tokenize(text) with its indexes. cjk (a speed hint, same tokens either way): take
+        runs of CJK characters a run per regex match and build the lists with range/zip/dict in
+        C: 0.72 → 0.60 ms per 2,000-character Chinese article, but ~10 % slower on words."""
+        if not cjk:
+            offsets = tokenize(text)
+            first = {a: i for i, (a, _) in enumerate(offsets)}
+            last = {b: i for i, (_, b) in enumerate(offsets)}
+            return cls(offsets, first, last, list(last))
         starts: list[int] = []
         ends: list[int] = []
         for match in _RUN_RE.finditer(text):

@@ -40,11 +40,11 @@ def test_tokens_of_equals_the_regex_tokeniser(pieces: list[str]) -> None:
     the combining kana marks that TOKEN_RE lets join a word."""
     text = "".join(pieces)
     offsets = tokenize(text)
-    tokens = Tokens.of(text)
-    assert tokens.offsets == offsets
-    assert list(tokens.first.items()) == [(a, i) for i, (a, _) in enumerate(offsets)]
-    assert list(tokens.last.items()) == [(b, i) for i, (_, b) in enumerate(offsets)]
-    assert tokens.ends == [b for _, b in offsets]
+    for tokens in (Tokens.of(text), Tokens.of(text, cjk=True)):
+        assert tokens.offsets == offsets
+        assert list(tokens.first.items()) == [(a, i) for i, (a, _) in enumerate(offsets)]
+        assert list(tokens.last.items()) == [(b, i) for i, (_, b) in enumerate(offsets)]
+        assert tokens.ends == [b for _, b in offsets]
 
 
 def test_arabic_normalisation_and_proclitics() -> None:

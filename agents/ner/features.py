@@ -186,18 +186,35 @@ class FeatureSet:
         self.offsets = sorted(self.template)
 
     def base(self, token_type: str) -> list[str]:
-        if token_type.startswith(PAD_BOS):
-            return ["pad=BOS"]
-        if token_type.startswith(PAD_EOS):
-            return ["pad=EOS"]
-        features = self._extract(token_type, self.gazetteer)
+        return self.base_many([token_type])[0]
+
+    def base_many(self, token_types: list[str]) -> list[list[str]]:
+        """base() of each type; the word frequencies are looked up for all of them at once."""
+        frequencies: list[int | None] = [None] * len(token_types)
         if self.zipf is not None and self.lang is not None:
-            features.append(f"zf={self.zipf.zipf(self.lang, token_type)}")
-        if self.lang:
-            features += [
-                f"{self.lang}|{f}" for f in features if feature_group(f) in self.LANG_GROUPS
-            ]
-        return features
+            frequencies = list(self.zipf.zipf_many(self.lang, token_types))
+        extract, gazetteer, lang = self._extract, self.gazetteer, self.lang
+        # feature_group(f) in LANG_GROUPS, without splitting: 'sh=Xx', 'gz=LOC', 'cap'
+        prefixes = tuple(f"{group}=" for group in sorted(self.LANG_GROUPS))
+        out: list[list[str]] = []
+        for token_type, frequency in zip(token_types, frequencies, strict=True):
+            if token_type.startswith(PAD_BOS):
+                out.append(["pad=BOS"])
+                continue
+            if token_type.startswith(PAD_EOS):
+                out.append(["pad=EOS"])
+                continue
+            features = extract(token_type, gazetteer)
+            if frequency is not None:
+                features.append(f"zf={frequency}")
+            if lang:
+                features += [
+                    f"{lang}|{f}"
+                    for f in features
+                    if f.startswith(prefixes) or f in self.LANG_GROUPS
+                ]
+            out.append(features)
+        return out
 
     def by_offset(self, token_type: str) -> list[list[str]]:
         base = self.base(token_type)

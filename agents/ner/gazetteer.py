@@ -9,6 +9,8 @@ import io
 import json
 from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -41,6 +43,12 @@ class Gazetteer:
         return self.words.get(key, "")
 
 
+@lru_cache(maxsize=256)
+def _gram_slices(length: int) -> list[slice]:
+    """The slices of CharNB's 1-4-grams of a padded word of `length` characters, in order."""
+    return [slice(i, i + n) for n in (1, 2, 3, 4) for i in range(length - n + 1)]
+
+
 @dataclass(slots=True)
 class CharNB:
     """Naive-Bayes 'looks like a transliterated foreign name' score from char 1–4-grams, trained
@@ -60,11 +68,12 @@ class CharNB:
     @staticmethod
     def grams(word: str) -> list[str]:
         padded = f"^{word}$"
-        return [padded[i : i + n] for n in (1, 2, 3, 4) for i in range(len(padded) - n + 1)]
+        return list(map(padded.__getitem__, _gram_slices(len(padded))))
 
     def score(self, word: str) -> float:
         grams = self.grams(word)
-        return self.prior + sum(self.log_ratio.get(g, 0.0) for g in grams) / max(1, len(grams)) * 4
+        total = sum(map(self.log_ratio.get, grams, repeat(0.0)))  # same order: same sum
+        return self.prior + total / max(1, len(grams)) * 4
 
     def bucket(self, word: str) -> int:
         value = self.score(word)
@@ -93,9 +102,20 @@ class ZipfTable:
         return int.from_bytes(digest, "little")
 
     def zipf(self, lang: str, word: str) -> int:
-        key = np.uint32(self.key(lang, word))
-        i = int(np.searchsorted(self.keys, key))
-        return int(self.values[i]) if i < len(self.keys) and self.keys[i] == key else 0
+        return self.zipf_many(lang, [word])[0]
+
+    def zipf_many(self, lang: str, words: list[str]) -> list[int]:
+        """zipf() of each word, with one numpy search for all (a search per word costs ~3 µs
+        of numpy call overhead; new word types are scored in batches)."""
+        keys = np.fromiter((self.key(lang, w) for w in words), np.uint32, len(words))
+        at = np.searchsorted(self.keys, keys)
+        inside = at < len(self.keys)
+        found = np.zeros(len(words), dtype=bool)
+        found[inside] = self.keys[at[inside]] == keys[inside]
+        values = np.zeros(len(words), dtype=np.int64)
+        values[found] = self.values[at[found]]
+        out: list[int] = values.tolist()
+        return out
 
 
 # A match: (start, end, type, canonical, *extra fields of the entry)

@@ -115,12 +115,23 @@ def ar_norm(word: str) -> str:
     return _AR_DIACRITICS.sub("", word).translate(_AR_MAP)
 
 
+# AR_PROCLITICS by length, longest first (as listed): at most one of each length can match.
+_AR_PROCLITICS_BY_LENGTH = [
+    (n, frozenset(p for p in AR_PROCLITICS if len(p) == n))
+    for n in sorted({len(p) for p in AR_PROCLITICS}, reverse=True)
+]
+assert [p for _, ps in _AR_PROCLITICS_BY_LENGTH for p in AR_PROCLITICS if p in ps] == list(
+    AR_PROCLITICS
+), "AR_PROCLITICS must be listed longest first"
+
+
 def ar_strip(normalised: str) -> tuple[str, str]:
     """(proclitics, stem) of a normalised word, keeping stems of >= 2 letters. A feature, not a
-    segmentation: over-stripping a name that starts with و is tolerated by the model."""
-    for prefix in AR_PROCLITICS:
-        if normalised.startswith(prefix) and len(normalised) - len(prefix) >= 2:
-            return prefix, normalised[len(prefix) :]
+    segmentation: over-stripping a name that starts with و is tolerated by the model.
+    The first of AR_PROCLITICS that fits, found with one set look-up per length."""
+    for n, prefixes in _AR_PROCLITICS_BY_LENGTH:
+        if len(normalised) - n >= 2 and normalised[:n] in prefixes:
+            return normalised[:n], normalised[n:]
     return "", normalised
 
 
@@ -136,23 +147,40 @@ def t2s_table(raw_json: str) -> dict[int, str]:
 # --- shared ---------------------------------------------------------------------------------
 
 
+def char_class(ch: str) -> str:
+    """'X' upper case, 'x' lower case, 'd' digit, 'a' caseless letter (Arabic, CJK, ...), else
+    the character itself."""
+    if ch.isupper():
+        return "X"
+    if ch.islower():
+        return "x"
+    if ch.isdigit():
+        return "d"
+    if ch.isalpha():
+        return "a"
+    return ch
+
+
+class _CharClasses(dict[int, str]):
+    """str.translate table code point → char_class, filled on first sight of a character."""
+
+    def __missing__(self, point: int) -> str:
+        if len(self) >= 65536:  # bounded: text made of every code point cannot grow it for ever
+            self.clear()
+        self[point] = cls = char_class(chr(point))
+        return cls
+
+
+_CHAR_CLASSES = _CharClasses()
+_REPEATS = re.compile(r"(.)\1+", re.DOTALL)
+
+
 def shape(token: str) -> str:
-    """Collapsed character classes of the first 12 characters: 'Obama' → 'Xx', 'F-16' → 'X-d'."""
-    out: list[str] = []
-    for ch in token[:12]:
-        if ch.isupper():
-            cls = "X"
-        elif ch.islower():
-            cls = "x"
-        elif ch.isdigit():
-            cls = "d"
-        elif ch.isalpha():
-            cls = "a"  # caseless letter (Arabic, CJK, ...)
-        else:
-            cls = ch
-        if not out or out[-1] != cls:
-            out.append(cls)
-    return "".join(out)
+    """Collapsed character classes of the first 12 characters: 'Obama' → 'Xx', 'F-16' → 'X-d'.
+    (One translate and one regex: ~3x less CPU than a loop over the characters; features of
+    every new word type need it.)"""
+    classes = token[:12].translate(_CHAR_CLASSES)
+    return _REPEATS.sub(r"\1", classes) if len(classes) > 1 else classes
 
 
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")

@@ -7,9 +7,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.ner.features import FeatureSet, feature_group
+from agents.ner.features import FeatureSet, _affixes, feature_group, features_ar
 from agents.ner.gazetteer import CharNB, Gazetteer, ZipfTable
-from agents.ner.text import AR_PROCLITICS, ar_strip, shape
+from agents.ner.text import AR_PROCLITICS, ar_norm, ar_strip, shape
 
 WORDS = st.text(
     st.sampled_from(list("AbZz09-'.·ßİıǅⅫ²ـوبالفكسوريا北京ア\u0301\u064e")), max_size=16
@@ -88,3 +88,14 @@ def test_base_many_equals_the_per_type_features(words: list[str]) -> None:
     for key, i, value in zip(keys, at, zipf, strict=True):
         hit = i < len(table.keys) and table.keys[i] == key
         assert value == (int(table.values[i]) if hit else 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(WORDS)
+def test_arabic_affixes_spelt_out(word: str) -> None:
+    gazetteer = Gazetteer({"سوريا": "LOC"}, {})
+    out = features_ar(word, gazetteer)
+    affixes: list[str] = []
+    _affixes(ar_norm(word), affixes, (2, 3), (1, 2, 3))
+    assert out[4 : 4 + len(affixes)] == affixes
+    assert not any(f[:1] in "ps" and f[1:2].isdigit() for f in out[4 + len(affixes) :])

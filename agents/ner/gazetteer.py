@@ -226,11 +226,15 @@ class AliasTable:
         self._matchers = {p: NameMatcher(keys, min_len=2) for p, keys in surface_keys.items()}
         self._t2s = t2s
 
-    def apply(self, text: str, profile: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
+    def apply(
+        self, text: str, profile: str, tokens: Tokens, spans: list[Span], norm: str | None = None
+    ) -> list[Span]:
         """Alias spans replace the model spans they overlap. They are also added where the model
         found nothing, except single-word forms marked ambiguous (القاعدة is also 'the base'),
-        which only correct spans the model found."""
-        norm = same_length_norm(text, profile, self._t2s)
+        which only correct spans the model found. norm: same_length_norm(text, profile), when
+        the caller has it (the Chinese path translates every text to Simplified already)."""
+        if norm is None:
+            norm = same_length_norm(text, profile, self._t2s)
         first_token, last_token = tokens.first, tokens.last
         hits = self._matchers[profile].find(norm, first_token, last_token)
         if not hits:

@@ -198,9 +198,16 @@ class EntityTagger:
             spans = self._crf_spans(self._crf_ar, texts, tokens, types)
             creator, profile = self._creators["ar"], "ar"
         elif language == "zh":
-            emissions = [self._zh_emissions(t, toks) for t, toks in zip(texts, tokens, strict=True)]
+            simplified = [t.translate(self._t2s) for t in texts]  # char for char: same offsets
+            emissions = [
+                self._zh_emissions(t, toks) for t, toks in zip(simplified, tokens, strict=True)
+            ]
             spans = self._crf_spans(self._crf_zh, texts, tokens, emissions)
             creator, profile = self._creators["zh"], "zh"
+            return [
+                self._finish(text, profile, toks, found, creator, norm)
+                for text, toks, found, norm in zip(texts, tokens, spans, simplified, strict=True)
+            ]
         else:
             types = [[t[a:b] for a, b in offs] for t, offs in zip(texts, offsets, strict=True)]
             crf = self._crf_cased[language]
@@ -216,9 +223,9 @@ class EntityTagger:
             for text, toks, found in zip(texts, tokens, spans, strict=True)
         ]
 
-    def _zh_emissions(self, text: str, tokens: Tokens) -> FloatArray:
-        """The scores crf_zh would give zh_types(...) (what training sees), from the parts."""
-        simplified = text.translate(self._t2s)  # char for char: same offsets
+    def _zh_emissions(self, simplified: str, tokens: Tokens) -> FloatArray:
+        """The scores crf_zh would give zh_types(...) (what training sees), from the parts;
+        simplified: the text mapped to Simplified characters."""
         keys = HanKeys(simplified)  # packed once for the name and the word look-ups
         hits = self._zh_names.find(simplified, tokens.first, tokens.last, keys)
         first, last = tokens.first, tokens.last
@@ -261,11 +268,18 @@ class EntityTagger:
         return spans
 
     def _finish(
-        self, text: str, profile: str, tokens: Tokens, spans: list[Span], creator: str
+        self,
+        text: str,
+        profile: str,
+        tokens: Tokens,
+        spans: list[Span],
+        creator: str,
+        norm: str | None = None,
     ) -> list[Mention]:
-        """Quote clean-up, curated aliases, MISC filter, person-name consistency, canonical."""
+        """Quote clean-up, curated aliases, MISC filter, person-name consistency, canonical.
+        norm: the text as the alias table matches it, if the caller has it."""
         spans = clean_quotes(text, tokens, spans)
-        spans = self._aliases.apply(text, profile, tokens, spans)
+        spans = self._aliases.apply(text, profile, tokens, spans, norm)
         if not self.include_misc:
             spans = [s for s in spans if s[2] != "MISC"]
         spans = merge_person_tail(text, tokens, spans)

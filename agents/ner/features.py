@@ -66,7 +66,9 @@ def features_latin(token: str, gazetteer: Gazetteer) -> list[str]:
     return out
 
 
-def features_latin_lang(token: str, gazetteer: Gazetteer, lang: str, frequency: int | None) -> list[str]:
+def features_latin_lang(
+    token: str, gazetteer: Gazetteer, lang: str, frequency: int | None
+) -> list[str]:
     """FeatureSet.base of a cased word with a language: features_latin + 'zf=' + the
     language-conjoined copies of sh/cap/gz, built in one pass (the same list: unit-tested).
     New word types of every unseen article come through here."""

@@ -186,9 +186,7 @@ class NameMatcher:
                         hits.append((start, end, *value))
         return hits
 
-    def find(
-        self, norm_text: str, starts: Collection[int], ends: Container[int]
-    ) -> list[NameHit]:
+    def find(self, norm_text: str, starts: Collection[int], ends: Container[int]) -> list[NameHit]:
         hits = self.all_hits(norm_text, starts, ends)
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen: list[NameHit] = []

@@ -46,7 +46,8 @@ from agents.ner.text import (
     sentence_chunks,
     t2s_table,
 )
-from agents.ner.zh import HanKeys, WordSegmenter, ZhEmitter, ZhNameMatcher
+from agents.ner.han import HanKeys
+from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")

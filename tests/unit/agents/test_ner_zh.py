@@ -91,7 +91,9 @@ def test_fast_emissions_equal_the_type_string_path(tagger: EntityTagger) -> None
         )
         assert any("sp=B" in t for t in types) and any("\tB-" in t for t in types)
         want = crf.emissions(types)
-        assert np.allclose(tagger._zh_emissions(text.translate(tagger._t2s), tokens), want, rtol=0, atol=1e-9)
+        assert np.allclose(
+            tagger._zh_emissions(text.translate(tagger._t2s), tokens), want, rtol=0, atol=1e-9
+        )
 
 
 def test_fast_emissions_survive_a_cache_reset(
@@ -105,7 +107,9 @@ def test_fast_emissions_survive_a_cache_reset(
     monkeypatch.setattr(LinearCRF, "CACHE_MAX", 8)
     monkeypatch.setattr(tagger, "_zh_emitter", emitter)
     for _ in range(2):
-        assert np.allclose(tagger._zh_emissions(text.translate(tagger._t2s), tokens), want, rtol=0, atol=1e-9)
+        assert np.allclose(
+            tagger._zh_emissions(text.translate(tagger._t2s), tokens), want, rtol=0, atol=1e-9
+        )
 
 
 @pytest.mark.parametrize("text", [*TEXTS, "a", "2016", "^$^", "北京^$京北𠀋"])

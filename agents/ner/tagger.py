@@ -30,6 +30,7 @@ from agents.ner.crf import FloatArray, LinearCRF, bio_spans
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
+from agents.ner.han import HanKeys
 from agents.ner.spans import (
     clean_quotes,
     merge_person_tail,
@@ -46,7 +47,6 @@ from agents.ner.text import (
     sentence_chunks,
     t2s_table,
 )
-from agents.ner.han import HanKeys
 from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`

@@ -138,6 +138,7 @@ class EntityTagger:
         self._crf_zh = LinearCRF(_data("crf_zh.npz"), FeatureSet("zh", self._gaz_zh))
         self._zh_names = ZhNameMatcher(self._gaz_zh.names, min_len=2)
         self._zh_words = WordSegmenter(_data("zh_words.json.gz"))
+        self._zh_names.share_keys(self._zh_words)  # one search of a text for both
         kinds = sorted({entry[0] for entry in self._gaz_zh.names.values()})
         self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)
         self._t2s = load_t2s()

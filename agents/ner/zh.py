@@ -40,7 +40,7 @@ class WordSegmenter:
         data: dict[str, dict[str, str]] = json.loads(gzip.decompress(raw_gzip))
         table = data["words"]
         self.classes = sorted(table)
-        self._lexicon = HanLexicon(
+        self.lexicon = HanLexicon(
             (word, class_id)
             for class_id, kind in enumerate(self.classes)
             for word in table[kind].split("\n")
@@ -67,7 +67,7 @@ class WordSegmenter:
         self, text: str | HanKeys
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """First character, length and class id of each dictionary word chosen."""
-        longest, word_class = self._lexicon.longest(text)
+        longest, word_class = self.lexicon.longest(text)
         starts: list[int] = []
         lengths = longest.tolist()
         i = 0
@@ -127,6 +127,10 @@ class ZhNameMatcher:
         for key in han:
             del others[key]
         self._others = NameMatcher(others, min_len=min_len)
+
+    def share_keys(self, segmenter: WordSegmenter) -> None:
+        """Search the segmenter's word tables and the names at once (HanLexicon.share_keys)."""
+        self._han.share_keys(segmenter.lexicon)
 
     def find(
         self,

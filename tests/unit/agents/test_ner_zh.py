@@ -7,10 +7,13 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agents.ner import EntityTagger
 from agents.ner.crf import LinearCRF
 from agents.ner.features import zh_types
+from agents.ner.han import HanKeys, HanLexicon
 from agents.ner.text import Tokens, tokenize
 from agents.ner.zh import WordSegmenter, ZhEmitter
 
@@ -131,3 +134,19 @@ def test_ngram_ids_equal_the_dict_look_ups(tagger: EntityTagger, text: str) -> N
     assert tuple(ids.tolist() for ids in got) == want
     if text == TEXTS[1]:  # not a test of zeros only
         assert all(any(ids) for ids in want)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text("北京市人民共和国中华主席习近平美a。", max_size=40))
+def test_shared_key_tables_give_the_same_words(text: str) -> None:
+    """HanLexicon.share_keys: one search for two lexicons, the same longest words for each."""
+    names = [("北京", 0), ("北京市长", 0), ("人民", 0), ("中华人民共和国主席", 0)]
+    words = [(w, i) for i, ws in enumerate(WORDS.values()) for w in ws]
+    alone = [HanLexicon(names).longest(text), HanLexicon(words).longest(text)]
+    first, second = HanLexicon(names), HanLexicon(words)
+    first.share_keys(second)
+    keys = HanKeys(text)
+    for lexicon, (length, value) in zip((first, second), alone, strict=True):
+        got_length, got_value = lexicon.longest(keys)
+        assert got_length.tolist() == length.tolist()
+        assert got_value.tolist() == value.tolist()

@@ -132,10 +132,10 @@ class HanLexicon:
                 continue
             key, valid, _ = keys.packed(length)
             at = keys.lookup(table, length)
-            value = self._values[length][at]
-            hit = np.flatnonzero(valid & (table[at] == key) & (value >= 0))
+            found = self._values[length][at]
+            hit = np.flatnonzero(valid & (table[at] == key) & (found >= 0))
             longest[hit] = length
-            values[hit] = value[hit]
+            values[hit] = found[hit]
         if n >= 5 and len(self._long_prefixes):
             key, valid, _ = keys.packed(4)
             at = keys.lookup(self._long_prefixes, 4)

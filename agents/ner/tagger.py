@@ -118,7 +118,7 @@ class EntityTagger:
         self, russian: str = "natasha", include_misc: bool = False, keep_proclitics: bool = False
     ) -> None:
         """russian: 'natasha' (F1 .73, ~250 seed-size articles per CPU-second) or 'crf' (F1 .53,
-        ~470/s on unseen text).
+        ~590/s on unseen text).
         include_misc: also return Arabic MISC (nationalities, events: the ANERcorp scheme).
         keep_proclitics: Arabic spans keep attached و/ب/ل… as ANERcorp's gold does («وسوريا»);
         by default a known name loses them («سوريا»). Either way canonical is "Syria"."""

@@ -5,7 +5,7 @@ jieba's dictionary (agents/ner/data/zh_words.json.gz, built by training/ner/buil
 giving every character its position in the word (B/M/E/S) and the word's coarse POS class
 (nr person, ns place, nt organisation, n, v, ...), plus each character's name-likeness bucket
 (ct=0..3): zh tune_val F1 .576 → .670 (training/README.md). jieba.cut(HMM=False) itself took
-4.0 ms per 2,000 characters here (CPU); this takes ~1 ms: the look-ups are numpy
+4.0 ms per 2,000 characters here (CPU); this takes ~0.75 ms: the look-ups are numpy
 (agents/ner/han.py), and the name matcher searches the same packed keys of the text.
 
 ZhEmitter: the same emission scores as LinearCRF.emissions on zh_types() strings, without

@@ -191,6 +191,7 @@ class EntityTagger:
     def _tag_group(self, language: str, texts: list[str]) -> list[list[Mention]]:
         tokens = [Tokens.of(t, cjk=language == "zh") for t in texts]
         offsets = [t.offsets for t in tokens]
+        norms: list[str | None] = [None] * len(texts)  # as the alias table matches, if known
         if language == "ru" and self._natasha is not None:
             spans = self._natasha.spans(texts)
             creator = self._natasha.creator
@@ -206,10 +207,7 @@ class EntityTagger:
             ]
             spans = self._crf_spans(self._crf_zh, texts, tokens, emissions)
             creator, profile = self._creators["zh"], "zh"
-            return [
-                self._finish(text, profile, toks, found, creator, norm)
-                for text, toks, found, norm in zip(texts, tokens, spans, simplified, strict=True)
-            ]
+            norms = list(simplified)
         else:
             types = [[t[a:b] for a, b in offs] for t, offs in zip(texts, offsets, strict=True)]
             crf = self._crf_cased[language]
@@ -221,8 +219,8 @@ class EntityTagger:
             ]
             creator, profile = self._creators["cased"], "cased"
         return [
-            self._finish(text, profile, toks, found, creator)
-            for text, toks, found in zip(texts, tokens, spans, strict=True)
+            self._finish(text, profile, toks, found, creator, norm)
+            for text, toks, found, norm in zip(texts, tokens, spans, norms, strict=True)
         ]
 
     def _zh_emissions(self, simplified: str, tokens: Tokens) -> FloatArray:

@@ -116,10 +116,11 @@ class LinearCRF:
         feature_ids: list[int] = []
         row_ends: list[int] = []
         id_of = self._feature_ids.get
-        base = self.features.base
-        for i, token_type in enumerate(new_types, start=first):
+        for i, (token_type, features) in enumerate(
+            zip(new_types, self.features.base_many(new_types), strict=True), start=first
+        ):
             self._type_ids[token_type] = i
-            feature_ids.extend(filter(None, map(id_of, base(token_type))))
+            feature_ids.extend(filter(None, map(id_of, features)))
             row_ends.append(len(feature_ids))
         incidence = sparse.csr_matrix(
             (np.ones(len(feature_ids)), np.array(feature_ids, np.int64), np.array([0, *row_ends])),

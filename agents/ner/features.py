@@ -29,7 +29,17 @@ def features_ar(token: str, gazetteer: Gazetteer) -> list[str]:
     norm = ar_norm(token)
     proclitics, stem = ar_strip(norm)
     out = [f"w={norm}", f"st={stem}", f"pf={proclitics}", f"sh={shape(token)}"]
-    _affixes(norm, out, (2, 3), (1, 2, 3))
+    n = len(norm)  # _affixes(norm, out, (2, 3), (1, 2, 3)), spelt out: every new word needs it
+    if n > 2:
+        out.append(f"p2={norm[:2]}")
+        if n > 3:
+            out.append(f"p3={norm[:3]}")
+    if n > 1:
+        out.append(f"s1={norm[-1:]}")
+        if n > 2:
+            out.append(f"s2={norm[-2:]}")
+            if n > 3:
+                out.append(f"s3={norm[-3:]}")
     tags = gazetteer.tags(norm) or gazetteer.tags(stem)
     if not tags and stem.startswith("ال"):
         tags = gazetteer.tags(stem[2:])
@@ -53,6 +63,40 @@ def features_latin(token: str, gazetteer: Gazetteer) -> list[str]:
     tags = gazetteer.tags(lower)
     if tags:
         out.extend(f"gz={tag}" for tag in tags.split(","))
+    return out
+
+
+def features_latin_lang(
+    token: str, gazetteer: Gazetteer, lang: str, frequency: int | None
+) -> list[str]:
+    """FeatureSet.base of a cased word with a language: features_latin + 'zf=' + the
+    language-conjoined copies of sh/cap/gz, built in one pass (the same list: unit-tested).
+    New word types of every unseen article come through here."""
+    lower = token.lower()
+    shape_feature = f"sh={shape(token)}"
+    out = [f"w={lower}", shape_feature]
+    n = len(lower)
+    if n > 2:
+        out.append(f"p2={lower[:2]}")
+        if n > 3:
+            out.append(f"p3={lower[:3]}")
+        out.append(f"s2={lower[-2:]}")
+        if n > 3:
+            out.append(f"s3={lower[-3:]}")
+            if n > 4:
+                out.append(f"s4={lower[-4:]}")
+    conjoined = [f"{lang}|{shape_feature}"]
+    if token[:1].isupper():
+        out.append("cap")
+        conjoined.append(f"{lang}|cap")
+    tags = gazetteer.words.get(lower)
+    if tags:
+        for tag in tags.split(","):
+            out.append(f"gz={tag}")
+            conjoined.append(f"{lang}|gz={tag}")
+    if frequency is not None:
+        out.append(f"zf={frequency}")
+    out += conjoined
     return out
 
 
@@ -186,18 +230,44 @@ class FeatureSet:
         self.offsets = sorted(self.template)
 
     def base(self, token_type: str) -> list[str]:
-        if token_type.startswith(PAD_BOS):
-            return ["pad=BOS"]
-        if token_type.startswith(PAD_EOS):
-            return ["pad=EOS"]
-        features = self._extract(token_type, self.gazetteer)
+        return self.base_many([token_type])[0]
+
+    def base_many(self, token_types: list[str]) -> list[list[str]]:
+        """base() of each type; the word frequencies are looked up for all of them at once."""
+        frequencies: list[int | None] = [None] * len(token_types)
         if self.zipf is not None and self.lang is not None:
-            features.append(f"zf={self.zipf.zipf(self.lang, token_type)}")
-        if self.lang:
-            features += [
-                f"{self.lang}|{f}" for f in features if feature_group(f) in self.LANG_GROUPS
+            frequencies = list(self.zipf.zipf_many(self.lang, token_types))
+        extract, gazetteer, lang = self._extract, self.gazetteer, self.lang
+        if self.profile == "latin" and lang:
+            return [
+                ["pad=BOS"]
+                if token_type.startswith(PAD_BOS)
+                else ["pad=EOS"]
+                if token_type.startswith(PAD_EOS)
+                else features_latin_lang(token_type, gazetteer, lang, frequency)
+                for token_type, frequency in zip(token_types, frequencies, strict=True)
             ]
-        return features
+        # feature_group(f) in LANG_GROUPS, without splitting: 'sh=Xx', 'gz=LOC', 'cap'
+        prefixes = tuple(f"{group}=" for group in sorted(self.LANG_GROUPS))
+        out: list[list[str]] = []
+        for token_type, frequency in zip(token_types, frequencies, strict=True):
+            if token_type.startswith(PAD_BOS):
+                out.append(["pad=BOS"])
+                continue
+            if token_type.startswith(PAD_EOS):
+                out.append(["pad=EOS"])
+                continue
+            features = extract(token_type, gazetteer)
+            if frequency is not None:
+                features.append(f"zf={frequency}")
+            if lang:
+                features += [
+                    f"{lang}|{f}"
+                    for f in features
+                    if f.startswith(prefixes) or f in self.LANG_GROUPS
+                ]
+            out.append(features)
+        return out
 
     def by_offset(self, token_type: str) -> list[list[str]]:
         base = self.base(token_type)

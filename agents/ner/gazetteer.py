@@ -7,8 +7,10 @@ import gzip
 import hashlib
 import io
 import json
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -41,6 +43,12 @@ class Gazetteer:
         return self.words.get(key, "")
 
 
+@lru_cache(maxsize=256)
+def _gram_slices(length: int) -> list[slice]:
+    """The slices of CharNB's 1-4-grams of a padded word of `length` characters, in order."""
+    return [slice(i, i + n) for n in (1, 2, 3, 4) for i in range(length - n + 1)]
+
+
 @dataclass(slots=True)
 class CharNB:
     """Naive-Bayes 'looks like a transliterated foreign name' score from char 1–4-grams, trained
@@ -60,11 +68,12 @@ class CharNB:
     @staticmethod
     def grams(word: str) -> list[str]:
         padded = f"^{word}$"
-        return [padded[i : i + n] for n in (1, 2, 3, 4) for i in range(len(padded) - n + 1)]
+        return list(map(padded.__getitem__, _gram_slices(len(padded))))
 
     def score(self, word: str) -> float:
         grams = self.grams(word)
-        return self.prior + sum(self.log_ratio.get(g, 0.0) for g in grams) / max(1, len(grams)) * 4
+        total = sum(map(self.log_ratio.get, grams, repeat(0.0)))  # same order: same sum
+        return self.prior + total / max(1, len(grams)) * 4
 
     def bucket(self, word: str) -> int:
         value = self.score(word)
@@ -93,13 +102,32 @@ class ZipfTable:
         return int.from_bytes(digest, "little")
 
     def zipf(self, lang: str, word: str) -> int:
-        key = np.uint32(self.key(lang, word))
-        i = int(np.searchsorted(self.keys, key))
-        return int(self.values[i]) if i < len(self.keys) and self.keys[i] == key else 0
+        return self.zipf_many(lang, [word])[0]
+
+    def zipf_many(self, lang: str, words: list[str]) -> list[int]:
+        """zipf() of each word, with one numpy search for all (a search per word costs ~3 µs
+        of numpy call overhead; new word types are scored in batches)."""
+        keys = np.fromiter((self.key(lang, w) for w in words), np.uint32, len(words))
+        at = np.searchsorted(self.keys, keys)
+        inside = at < len(self.keys)
+        found = np.zeros(len(words), dtype=bool)
+        found[inside] = self.keys[at[inside]] == keys[inside]
+        values = np.zeros(len(words), dtype=np.int64)
+        values[found] = self.values[at[found]]
+        out: list[int] = values.tolist()
+        return out
 
 
 # A match: (start, end, type, canonical, *extra fields of the entry)
 NameHit = tuple[Any, ...]
+
+
+def _pair_key(pair: str) -> int:
+    """Two characters as one int (code points have 21 bits)."""
+    return (ord(pair[0]) << 21) | ord(pair[1])
+
+
+_SCREEN_FROM = 256  # tokens: from here NameMatcher may screen candidate starts with numpy
 
 
 class NameMatcher:
@@ -117,14 +145,36 @@ class NameMatcher:
             if len(key) >= min_len:
                 lengths.setdefault(key[: self._prefix], set()).add(len(key))
         self._lengths = {prefix: sorted(ns) for prefix, ns in lengths.items()}
+        # the two-character prefixes as sorted int keys, to find candidate starts with numpy
+        self._prefix_keys = np.array(
+            sorted(_pair_key(p) for p in self._lengths if len(p) == 2), dtype=np.int64
+        )
+
+    def _candidates(self, norm_text: str, starts: Collection[int]) -> Iterable[int]:
+        """The token starts worth a look-up. A long text with a token per character or so
+        (Chinese) is screened with numpy for the positions where a name's two-character prefix
+        occurs: 0.23 → 0.06 ms per 2,000-character Chinese article (aliases). Not worth it for a
+        short text, nor for words (Arabic: 0.16 → 0.19 ms, as «ال» starts most words)."""
+        n = len(starts)
+        if self._prefix != 2 or n < _SCREEN_FROM or 2 * n < len(norm_text):
+            return starts
+        if not len(self._prefix_keys):
+            return []
+        raw = norm_text.encode("utf-32-le", "surrogatepass")  # code points, as ord() gives
+        points = np.frombuffer(raw, dtype=np.uint32).astype(np.int64)
+        pairs = (points[:-1] << 21) | points[1:]
+        table = self._prefix_keys
+        at = np.searchsorted(table, pairs).clip(max=len(table) - 1)
+        return [i for i in np.flatnonzero(table[at] == pairs).tolist() if i in starts]
 
     def all_hits(
-        self, norm_text: str, starts: Iterable[int], ends: Container[int]
+        self, norm_text: str, starts: Collection[int], ends: Container[int]
     ) -> list[NameHit]:
-        """Every match on token boundaries, overlapping ones included."""
+        """Every match on token boundaries, overlapping ones included (by start, then length,
+        when `starts` is ordered)."""
         hits: list[NameHit] = []
         prefix, lengths_of, names = self._prefix, self._lengths.get, self._names
-        for start in starts:
+        for start in self._candidates(norm_text, starts):
             lengths = lengths_of(norm_text[start : start + prefix])
             if lengths is None:
                 continue
@@ -136,7 +186,7 @@ class NameMatcher:
                         hits.append((start, end, *value))
         return hits
 
-    def find(self, norm_text: str, starts: Iterable[int], ends: Container[int]) -> list[NameHit]:
+    def find(self, norm_text: str, starts: Collection[int], ends: Container[int]) -> list[NameHit]:
         hits = self.all_hits(norm_text, starts, ends)
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen: list[NameHit] = []
@@ -174,11 +224,15 @@ class AliasTable:
         self._matchers = {p: NameMatcher(keys, min_len=2) for p, keys in surface_keys.items()}
         self._t2s = t2s
 
-    def apply(self, text: str, profile: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
+    def apply(
+        self, text: str, profile: str, tokens: Tokens, spans: list[Span], norm: str | None = None
+    ) -> list[Span]:
         """Alias spans replace the model spans they overlap. They are also added where the model
         found nothing, except single-word forms marked ambiguous (القاعدة is also 'the base'),
-        which only correct spans the model found."""
-        norm = same_length_norm(text, profile, self._t2s)
+        which only correct spans the model found. norm: same_length_norm(text, profile), when
+        the caller has it (the Chinese path translates every text to Simplified already)."""
+        if norm is None:
+            norm = same_length_norm(text, profile, self._t2s)
         first_token, last_token = tokens.first, tokens.last
         hits = self._matchers[profile].find(norm, first_token, last_token)
         if not hits:

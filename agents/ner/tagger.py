@@ -30,6 +30,7 @@ from agents.ner.crf import FloatArray, LinearCRF, bio_spans
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
+from agents.ner.han import HanKeys
 from agents.ner.spans import (
     clean_quotes,
     merge_person_tail,
@@ -117,7 +118,7 @@ class EntityTagger:
         self, russian: str = "natasha", include_misc: bool = False, keep_proclitics: bool = False
     ) -> None:
         """russian: 'natasha' (F1 .73, ~250 seed-size articles per CPU-second) or 'crf' (F1 .53,
-        ~470/s on unseen text).
+        ~590/s on unseen text).
         include_misc: also return Arabic MISC (nationalities, events: the ANERcorp scheme).
         keep_proclitics: Arabic spans keep attached و/ب/ل… as ANERcorp's gold does («وسوريا»);
         by default a known name loses them («سوريا»). Either way canonical is "Syria"."""
@@ -137,6 +138,7 @@ class EntityTagger:
         self._crf_zh = LinearCRF(_data("crf_zh.npz"), FeatureSet("zh", self._gaz_zh))
         self._zh_names = ZhNameMatcher(self._gaz_zh.names, min_len=2)
         self._zh_words = WordSegmenter(_data("zh_words.json.gz"))
+        self._zh_names.share_keys(self._zh_words)  # one search of a text for both
         kinds = sorted({entry[0] for entry in self._gaz_zh.names.values()})
         self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)
         self._t2s = load_t2s()
@@ -187,8 +189,9 @@ class EntityTagger:
         return out
 
     def _tag_group(self, language: str, texts: list[str]) -> list[list[Mention]]:
-        tokens = [Tokens.of(t) for t in texts]
+        tokens = [Tokens.of(t, cjk=language == "zh") for t in texts]
         offsets = [t.offsets for t in tokens]
+        norms: list[str | None] = [None] * len(texts)  # as the alias table matches, if known
         if language == "ru" and self._natasha is not None:
             spans = self._natasha.spans(texts)
             creator = self._natasha.creator
@@ -198,9 +201,13 @@ class EntityTagger:
             spans = self._crf_spans(self._crf_ar, texts, tokens, types)
             creator, profile = self._creators["ar"], "ar"
         elif language == "zh":
-            emissions = [self._zh_emissions(t, toks) for t, toks in zip(texts, tokens, strict=True)]
+            simplified = [t.translate(self._t2s) for t in texts]  # char for char: same offsets
+            emissions = [
+                self._zh_emissions(t, toks) for t, toks in zip(simplified, tokens, strict=True)
+            ]
             spans = self._crf_spans(self._crf_zh, texts, tokens, emissions)
             creator, profile = self._creators["zh"], "zh"
+            norms = list(simplified)
         else:
             types = [[t[a:b] for a, b in offs] for t, offs in zip(texts, offsets, strict=True)]
             crf = self._crf_cased[language]
@@ -212,21 +219,22 @@ class EntityTagger:
             ]
             creator, profile = self._creators["cased"], "cased"
         return [
-            self._finish(text, profile, toks, found, creator)
-            for text, toks, found in zip(texts, tokens, spans, strict=True)
+            self._finish(text, profile, toks, found, creator, norm)
+            for text, toks, found, norm in zip(texts, tokens, spans, norms, strict=True)
         ]
 
-    def _zh_emissions(self, text: str, tokens: Tokens) -> FloatArray:
-        """The scores crf_zh would give zh_types(...) (what training sees), from the parts."""
-        simplified = text.translate(self._t2s)  # char for char: same offsets
-        hits = self._zh_names.find(simplified, tokens.first, tokens.last)
+    def _zh_emissions(self, simplified: str, tokens: Tokens) -> FloatArray:
+        """The scores crf_zh would give zh_types(...) (what training sees), from the parts;
+        simplified: the text mapped to Simplified characters."""
+        keys = HanKeys(simplified)  # packed once for the name and the word look-ups
+        hits = self._zh_names.find(simplified, tokens.first, tokens.last, keys)
         first, last = tokens.first, tokens.last
         emitter = self._zh_emitter
         starts = np.fromiter(first, dtype=np.int64, count=len(first))  # in token order
         return emitter.emissions(
             [simplified[a:b] for a, b in tokens.offsets],
             emitter.gazetteer_codes(len(first), [(first[a], last[b], k) for a, b, k, _ in hits]),
-            self._zh_words.codes(simplified, starts),
+            self._zh_words.codes(keys, starts),
         )
 
     @staticmethod
@@ -260,11 +268,18 @@ class EntityTagger:
         return spans
 
     def _finish(
-        self, text: str, profile: str, tokens: Tokens, spans: list[Span], creator: str
+        self,
+        text: str,
+        profile: str,
+        tokens: Tokens,
+        spans: list[Span],
+        creator: str,
+        norm: str | None = None,
     ) -> list[Mention]:
-        """Quote clean-up, curated aliases, MISC filter, person-name consistency, canonical."""
+        """Quote clean-up, curated aliases, MISC filter, person-name consistency, canonical.
+        norm: the text as the alias table matches it, if the caller has it."""
         spans = clean_quotes(text, tokens, spans)
-        spans = self._aliases.apply(text, profile, tokens, spans)
+        spans = self._aliases.apply(text, profile, tokens, spans, norm)
         if not self.include_misc:
             spans = [s for s in spans if s[2] != "MISC"]
         spans = merge_person_tail(text, tokens, spans)

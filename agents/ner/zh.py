@@ -5,23 +5,22 @@ jieba's dictionary (agents/ner/data/zh_words.json.gz, built by training/ner/buil
 giving every character its position in the word (B/M/E/S) and the word's coarse POS class
 (nr person, ns place, nt organisation, n, v, ...), plus each character's name-likeness bucket
 (ct=0..3): zh tune_val F1 .576 → .670 (training/README.md). jieba.cut(HMM=False) itself took
-4.0 ms per 2,000 characters here (CPU); this takes ~1 ms: the look-ups are numpy, a word of 2-4
-Han characters is packed exactly into one int64 (15 bits per character) and searched in a sorted
-array; longer words are checked in a dict where their 4-character prefix occurs.
+4.0 ms per 2,000 characters here (CPU); this takes ~0.75 ms: the look-ups are numpy
+(agents/ner/han.py), and the name matcher searches the same packed keys of the text.
 
 ZhEmitter: the same emission scores as LinearCRF.emissions on zh_types() strings, without
 building one type string per character. The zh features of a character split into parts that
 repeat: the character's own features (cached per character), the bigram/trigram features
-(looked up directly by string) and the categorical gazetteer/segmentation tags (cached per
-tag). Each part's (offset slot, label) matrix is gathered for all positions at once.
+(packed code points searched in sorted arrays; by string next to multi-character tokens) and
+the categorical gazetteer/segmentation tags (cached per tag). Each part's (offset slot, label)
+matrix is gathered for all positions at once.
 """
 
 from __future__ import annotations
 
 import gzip
-import itertools
 import json
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container
 from typing import Any
 
 import numpy as np
@@ -30,103 +29,8 @@ import numpy.typing as npt
 from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.features import PAD_BOS, PAD_EOS, zh_char_features, zh_tag_features
 from agents.ner.gazetteer import NameHit, NameMatcher
+from agents.ner.han import HAN_FIRST, HAN_LAST, HanKeys, HanLexicon, han_codes, is_han
 from agents.ner.text import Offsets
-
-_HAN_FIRST, _HAN_LAST = 0x4E00, 0x9FFF
-_BITS = 15  # 0x9FFF - 0x4E00 < 2**15: four characters fit in one int64
-_SHORT = (2, 3, 4)
-
-
-def _codes(text: str) -> npt.NDArray[np.int64]:
-    """Han characters as 0..20991, everything else as -1 (one entry per character)."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    han = (points >= _HAN_FIRST) & (points <= _HAN_LAST)
-    return np.where(han, points - _HAN_FIRST, -1)
-
-
-def _pack(
-    codes: npt.NDArray[np.int64], length: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """Key of the `length` characters starting at each position, and whether all are Han."""
-    n = len(codes) - length + 1
-    key = np.zeros(max(n, 0), dtype=np.int64)
-    valid = np.ones(max(n, 0), dtype=bool)
-    for j in range(length):
-        part = codes[j : j + n]
-        key = (key << _BITS) | np.maximum(part, 0)
-        valid &= part >= 0
-    return key, valid
-
-
-def _lookup(table: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Where each key is or would be in the sorted table (clipped to a valid index). Keys are
-    searched in sorted order: numpy then narrows each search from the previous one, and the
-    table's cache lines are visited in order (several times faster on a busy machine)."""
-    order = np.argsort(keys, kind="stable")
-    at = np.empty(len(keys), dtype=np.int64)
-    at[order] = np.searchsorted(table, keys[order])
-    return at.clip(max=len(table) - 1)
-
-
-def _pack_words(words: list[str], length: int) -> npt.NDArray[np.int64]:
-    """_pack's key of each Han word of exactly `length` characters, all at once."""
-    codes = _codes("".join(words)).reshape(len(words), length)
-    key = np.zeros(len(words), dtype=np.int64)
-    for j in range(length):
-        key = (key << _BITS) | codes[:, j]
-    return key
-
-
-class HanLexicon:
-    """Words of 2+ Han characters → an int value; finds the longest word starting at each
-    character. Words of 2-4 characters are int64 keys in sorted arrays; longer ones are looked
-    up in a dict only where their 4-character prefix occurs."""
-
-    def __init__(self, words: Iterable[tuple[str, int]]) -> None:
-        by_length: dict[int, dict[str, int]] = {n: {} for n in _SHORT}
-        self._long: dict[str, int] = {}
-        for word, value in words:  # a later value for the same word wins, as in a dict
-            (by_length[len(word)] if len(word) <= _SHORT[-1] else self._long)[word] = value
-        self._long_max = max(map(len, self._long), default=4)
-        self._keys: dict[int, npt.NDArray[np.int64]] = {}
-        self._values: dict[int, npt.NDArray[np.int64]] = {}
-        for n, table in by_length.items():
-            keys = _pack_words(list(table), n)
-            order = np.argsort(keys, kind="stable")
-            self._keys[n] = keys[order]
-            self._values[n] = np.fromiter(table.values(), np.int64, len(table))[order]
-        self._long_prefixes = np.unique(_pack_words([w[:4] for w in self._long], 4))
-
-    def longest(self, text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per character: the length of the longest word starting there (1: none) and its
-        value (-1: none)."""
-        codes = _codes(text)
-        n = len(codes)
-        longest = np.ones(n, dtype=np.int64)
-        values = np.full(n, -1, dtype=np.int64)
-        for length in _SHORT:
-            table = self._keys[length]
-            if n < length or not len(table):
-                continue
-            key, valid = _pack(codes, length)
-            at = _lookup(table, key)
-            hit = np.flatnonzero(valid & (table[at] == key))
-            longest[hit] = length
-            values[hit] = self._values[length][at[hit]]
-        if n >= 5 and len(self._long_prefixes):
-            key, valid = _pack(codes, 4)
-            at = _lookup(self._long_prefixes, key)
-            for i in np.flatnonzero(valid & (self._long_prefixes[at] == key)).tolist():
-                for length in range(min(self._long_max, n - i), 4, -1):
-                    value = self._long.get(text[i : i + length])
-                    if value is not None:
-                        longest[i], values[i] = length, value
-                        break
-        return longest, values
-
-
-def _is_han(word: str) -> bool:
-    return all(_HAN_FIRST <= ord(c) <= _HAN_LAST for c in word)
 
 
 class WordSegmenter:
@@ -136,11 +40,11 @@ class WordSegmenter:
         data: dict[str, dict[str, str]] = json.loads(gzip.decompress(raw_gzip))
         table = data["words"]
         self.classes = sorted(table)
-        self._lexicon = HanLexicon(
+        self.lexicon = HanLexicon(
             (word, class_id)
             for class_id, kind in enumerate(self.classes)
             for word in table[kind].split("\n")
-            if len(word) >= 2 and _is_han(word)
+            if len(word) >= 2 and is_han(word)
         )
         # tag strings as features_zh reads them: position in the word (B/M/E, S = no word) +
         # class (x = a Han character outside any word, p = anything else)
@@ -149,9 +53,9 @@ class WordSegmenter:
         ]
         # + the character's name-likeness bucket ('ct=3'; none for characters not listed)
         buckets = sorted(data["chars"])
-        self._bucket_of = np.zeros(_HAN_LAST - _HAN_FIRST + 2, dtype=np.int64)  # [-1]: not Han
+        self._bucket_of = np.zeros(HAN_LAST - HAN_FIRST + 2, dtype=np.int64)  # [-1]: not Han
         for i, bucket in enumerate(buckets, start=1):
-            self._bucket_of[_codes(data["chars"][bucket])] = i
+            self._bucket_of[han_codes(data["chars"][bucket])] = i
         self._n_buckets = len(buckets) + 1
         self.tag_names = [
             segment + (f"|ct={bucket}" if bucket else "")
@@ -160,32 +64,36 @@ class WordSegmenter:
         ]
 
     def _words(
-        self, text: str
+        self, text: str | HanKeys
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """First character, length and class id of each dictionary word chosen."""
-        longest, word_class = self._lexicon.longest(text)
-        n = len(longest)
+        longest, word_class = self.lexicon.longest(text)
         starts: list[int] = []
         lengths = longest.tolist()
         i = 0
-        while i < n:  # the greedy left-to-right choice: inherently sequential, one step a word
-            if lengths[i] > 1:
-                starts.append(i)
-            i += lengths[i]
+        # The greedy left-to-right choice is sequential, but outside words it moves one
+        # character at a time, so only the characters that start a word need a step.
+        for at in np.flatnonzero(longest > 1).tolist():
+            if at >= i:
+                starts.append(at)
+                i = at + lengths[at]
         first = np.array(starts, dtype=np.int64)
         return first, longest[first], word_class[first]
 
-    def words(self, text: str) -> list[tuple[int, int, int]]:
+    def words(self, text: str | HanKeys) -> list[tuple[int, int, int]]:
         """(start, end, class id) of the dictionary words chosen, left to right."""
         first, length, kind = self._words(text)
         return list(zip(first.tolist(), (first + length).tolist(), kind.tolist(), strict=True))
 
-    def codes(self, text: str, token_starts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def codes(
+        self, text: str | HanKeys, token_starts: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
         """Per token, the index of its tag in `tag_names` (Han characters are one token each,
         and words are Han only, so a token's tag is the tag of its first character)."""
-        codes = _codes(text)
+        keys = text if isinstance(text, HanKeys) else HanKeys(text)
+        codes = keys.codes
         per_char = (codes >= 0).astype(np.int64)  # 1: Han outside a word, 0: other
-        first, length, kind = self._words(text)
+        first, length, kind = self._words(keys)
         begin = 2 + 3 * kind
         per_char[first] = begin
         per_char[first + length - 1] = begin + 2
@@ -212,15 +120,26 @@ class ZhNameMatcher:
 
     def __init__(self, names: dict[str, list[Any]], min_len: int = 2) -> None:
         self._names = names
-        han = [key for key in names if len(key) >= min_len and _is_han(key)]
+        han = [key for key in names if len(key) >= min_len and is_han(key)]
         self._han = HanLexicon((key, 0) for key in han)
         others = {key: value for key, value in names.items() if len(key) >= min_len}
         for key in han:
             del others[key]
         self._others = NameMatcher(others, min_len=min_len)
 
-    def find(self, norm_text: str, starts: Iterable[int], ends: Container[int]) -> list[NameHit]:
-        longest = self._han.longest(norm_text)[0]
+    def share_keys(self, segmenter: WordSegmenter) -> None:
+        """Search the segmenter's word tables and the names at once (HanLexicon.share_keys)."""
+        self._han.share_keys(segmenter.lexicon)
+
+    def find(
+        self,
+        norm_text: str,
+        starts: Collection[int],
+        ends: Container[int],
+        keys: HanKeys | None = None,
+    ) -> list[NameHit]:
+        """keys: norm_text's HanKeys, when another look-up shares them."""
+        longest = self._han.longest(keys or norm_text)[0]
         best = dict.fromkeys(np.flatnonzero(longest > 1).tolist(), 0)
         for start in best:
             best[start] = start + int(longest[start])  # Han characters are tokens: aligned
@@ -237,6 +156,57 @@ class ZhNameMatcher:
         return chosen
 
 
+class _GramIds:
+    """A dict from n-gram strings (bigrams or trigrams of tokens) to feature ids, looked up for
+    every position of a text at once. An n-gram of one-character tokens is exactly n characters,
+    so it is packed into one int64 (21 bits a code point) and searched in a sorted array; the
+    rare n-grams with a longer token (digits, Latin words) are looked up in the dict. Same ids
+    as one dict get per position, at ~1/5 of the CPU."""
+
+    def __init__(self, ids: dict[str, int], n: int) -> None:
+        self._ids = ids
+        packed = {
+            _pack_points([ord(c) for c in key]): fid for key, fid in ids.items() if len(key) == n
+        }
+        order = sorted(packed)
+        self._keys = np.array(order, dtype=np.int64)
+        self._values = np.array([packed[k] for k in order], dtype=np.int64)
+
+    def lookup(
+        self, keys: npt.NDArray[np.int64], packable: npt.NDArray[np.bool_], grams: _Grams
+    ) -> npt.NDArray[np.int64]:
+        """Ids (0: unknown) of the n-grams whose packed keys are given; where not packable,
+        of the string grams[i] (made only there)."""
+        out = np.zeros(len(keys), dtype=np.int64)
+        if len(self._keys):
+            at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
+            found = packable & (self._keys[at] == keys)
+            out[found] = self._values[at[found]]
+        for i in np.flatnonzero(~packable).tolist():
+            out[i] = self._ids.get(grams[i], 0)
+        return out
+
+
+class _Grams:
+    """padded[i] + ... + padded[i + n - 1], made only when asked for (a rare fallback)."""
+
+    def __init__(self, padded: list[str], n: int, shift: int = 0) -> None:
+        self._padded, self._n, self._shift = padded, n, shift
+
+    def shifted(self, by: int) -> _Grams:
+        return _Grams(self._padded, self._n, self._shift + by)
+
+    def __getitem__(self, i: int) -> str:
+        return "".join(self._padded[i + self._shift : i + self._shift + self._n])
+
+
+def _pack_points(points: list[int]) -> int:
+    key = 0
+    for point in points:
+        key = (key << 21) | point
+    return key
+
+
 class ZhEmitter:
     """Emission scores of the zh CRF from characters and tag codes (see the module docstring)."""
 
@@ -250,6 +220,9 @@ class ZhEmitter:
             if group in self._groups:
                 self._groups[group][value] = fid
         self._pads = (ids.get("pad=BOS", 0), ids.get("pad=EOS", 0))
+        self._left = _GramIds(self._groups["bl"], 2)
+        self._right = _GramIds(self._groups["br"], 2)
+        self._triple = _GramIds(self._groups["tri"], 3)
         # every (gazetteer tag, segmentation tag) pair scored once: row = gz code * S + seg code
         self.gazetteer_tags = ["", *(f"{bio}-{kind}" for kind in gazetteer_kinds for bio in "BI")]
         self._gazetteer_code = {kind: 1 + 2 * i for i, kind in enumerate(gazetteer_kinds)}
@@ -311,6 +284,32 @@ class ZhEmitter:
             )
         return np.fromiter(map(rows.__getitem__, chars), dtype=np.int64, count=len(chars))
 
+    def _gram_ids(
+        self, chars: list[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per position, the feature ids of bl=<previous><this>, br=<this><next> and
+        tri=<previous><this><next> ('^'/'$' at the edges), 0 where unknown."""
+        n = len(chars)
+        padded = ["^", *chars, "$"]
+        joined = "".join(padded)
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if len(joined) == n + 2:  # every token one character (as in most Chinese text)
+            first = points.astype(np.int64)
+            single = np.ones(n + 2, dtype=bool)
+        else:
+            lengths = np.fromiter(map(len, padded), np.int64, n + 2)
+            first = points[np.cumsum(lengths) - lengths].astype(np.int64)
+            single = lengths == 1
+        pair = (first[:-1] << 21) | first[1:]  # n + 1 bigrams, from ('^', first token)
+        pair_ok = single[:-1] & single[1:]
+        bigrams = _Grams(padded, 2)
+        left = self._left.lookup(pair[:-1], pair_ok[:-1], bigrams)
+        right = self._right.lookup(pair[1:], pair_ok[1:], bigrams.shifted(1))
+        triple = self._triple.lookup(
+            (pair[:-1] << 21) | first[2:], pair_ok[:-1] & single[2:], _Grams(padded, 3)
+        )
+        return left, right, triple
+
     def emissions(
         self,
         chars: list[str],
@@ -323,13 +322,7 @@ class ZhEmitter:
         if not n:
             return np.zeros((0, crf.n_labels))
         scores = crf._feature_scores
-        padded = ["^", *chars, "$"]
-        bigrams = [a + b for a, b in itertools.pairwise(padded)]
-        bl, br, tri = self._groups["bl"], self._groups["br"], self._groups["tri"]
-        left = np.fromiter(map(bl.get, bigrams[:-1], itertools.repeat(0)), np.int64, n)
-        right = np.fromiter(map(br.get, bigrams[1:], itertools.repeat(0)), np.int64, n)
-        trigrams = map(str.__add__, bigrams, [*chars[1:], "$"])
-        triple = np.fromiter(map(tri.get, trigrams, itertools.repeat(0)), np.int64, n)
+        left, right, triple = self._gram_ids(chars)
         rows = self._char_rows(chars)  # before reading self._table: it may grow
         per_position = self._table[rows]
         per_position += self._tag_table[gazetteer_codes * self._n_segment + segment_codes]

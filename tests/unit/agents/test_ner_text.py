@@ -25,6 +25,30 @@ def test_tokens_keep_marks_and_split_punctuation() -> None:
     assert words("美國的 AP") == ["美", "國", "的", "AP"]
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("北", "京", "市", "美國", "ア", "\u3099", "\u309a", "한", "a", "Bc", "12", " "),
+                *("\n", "。", "'", "قال", "َ", "\u0640", "ß", "𠀋", "·"),
+            ]
+        ),
+        max_size=60,
+    )
+)
+def test_tokens_of_equals_the_regex_tokeniser(pieces: list[str]) -> None:
+    """Tokens.of's CJK-run fast path: the same tokens (and indexes) as TOKEN_RE, also around
+    the combining kana marks that TOKEN_RE lets join a word."""
+    text = "".join(pieces)
+    offsets = tokenize(text)
+    for tokens in (Tokens.of(text), Tokens.of(text, cjk=True)):
+        assert tokens.offsets == offsets
+        assert list(tokens.first.items()) == [(a, i) for i, (a, _) in enumerate(offsets)]
+        assert list(tokens.last.items()) == [(b, i) for i, (_, b) in enumerate(offsets)]
+        assert tokens.ends == [b for _, b in offsets]
+
+
 def test_arabic_normalisation_and_proclitics() -> None:
     assert ar_norm("أَحْمَد") == "احمد"
     assert ar_norm("مدرسة") == "مدرسه"

@@ -2,14 +2,18 @@
 emission path against the CRF's scores of the training-time type strings."""
 
 import gzip
+import itertools
 import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agents.ner import EntityTagger
 from agents.ner.crf import LinearCRF
 from agents.ner.features import zh_types
+from agents.ner.han import HanKeys, HanLexicon
 from agents.ner.text import Tokens, tokenize
 from agents.ner.zh import WordSegmenter, ZhEmitter
 
@@ -90,7 +94,9 @@ def test_fast_emissions_equal_the_type_string_path(tagger: EntityTagger) -> None
         )
         assert any("sp=B" in t for t in types) and any("\tB-" in t for t in types)
         want = crf.emissions(types)
-        assert np.allclose(tagger._zh_emissions(text, tokens), want, rtol=0, atol=1e-9)
+        assert np.allclose(
+            tagger._zh_emissions(text.translate(tagger._t2s), tokens), want, rtol=0, atol=1e-9
+        )
 
 
 def test_fast_emissions_survive_a_cache_reset(
@@ -98,10 +104,49 @@ def test_fast_emissions_survive_a_cache_reset(
 ) -> None:
     text = TEXTS[1]
     tokens = Tokens.of(text)
-    want = tagger._zh_emissions(text, tokens)
+    want = tagger._zh_emissions(text.translate(tagger._t2s), tokens)
     kinds = sorted({entry[0] for entry in tagger._gaz_zh.names.values()})
     emitter = ZhEmitter(tagger._crf_zh, kinds, tagger._zh_words.tag_names)
     monkeypatch.setattr(LinearCRF, "CACHE_MAX", 8)
     monkeypatch.setattr(tagger, "_zh_emitter", emitter)
     for _ in range(2):
-        assert np.allclose(tagger._zh_emissions(text, tokens), want, rtol=0, atol=1e-9)
+        assert np.allclose(
+            tagger._zh_emissions(text.translate(tagger._t2s), tokens), want, rtol=0, atol=1e-9
+        )
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "a", "2016", "^$^", "北京^$京北𠀋"])
+def test_ngram_ids_equal_the_dict_look_ups(tagger: EntityTagger, text: str) -> None:
+    """The packed n-gram look-up gives the ids of one dict get per position, also next to
+    multi-character tokens (digits, Latin words) and the '^'/'$' padding characters."""
+    emitter = tagger._zh_emitter
+    chars = [text[a:b] for a, b in tokenize(text)]
+    padded = ["^", *chars, "$"]
+    bigrams = [a + b for a, b in itertools.pairwise(padded)]
+    trigrams = [a + b + c for a, b, c in zip(padded, padded[1:], padded[2:], strict=False)]
+    groups = emitter._groups
+    want = (
+        [groups["bl"].get(g, 0) for g in bigrams[:-1]],
+        [groups["br"].get(g, 0) for g in bigrams[1:]],
+        [groups["tri"].get(g, 0) for g in trigrams],
+    )
+    got = emitter._gram_ids(chars)
+    assert tuple(ids.tolist() for ids in got) == want
+    if text == TEXTS[1]:  # not a test of zeros only
+        assert all(any(ids) for ids in want)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text("北京市人民共和国中华主席习近平美a。", max_size=40))
+def test_shared_key_tables_give_the_same_words(text: str) -> None:
+    """HanLexicon.share_keys: one search for two lexicons, the same longest words for each."""
+    names = [("北京", 0), ("北京市长", 0), ("人民", 0), ("中华人民共和国主席", 0)]
+    words = [(w, i) for i, ws in enumerate(WORDS.values()) for w in ws]
+    alone = [HanLexicon(names).longest(text), HanLexicon(words).longest(text)]
+    first, second = HanLexicon(names), HanLexicon(words)
+    first.share_keys(second)
+    keys = HanKeys(text)
+    for lexicon, (length, value) in zip((first, second), alone, strict=True):
+        got_length, got_value = lexicon.longest(keys)
+        assert got_length.tolist() == length.tolist()
+        assert got_value.tolist() == value.tolist()

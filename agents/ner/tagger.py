@@ -9,7 +9,8 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
                   TUNE halves of UNER PUD (CC BY-SA 4.0)
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
   zh              character CRF with dictionary word-segmentation features (agents/ner/zh.py);
-                  Traditional and Simplified (mapped 1:1, offsets unchanged)
+                  Traditional and Simplified (mapped 1:1, offsets unchanged); post-rules
+                  tidy_zh (Latin-script names the CRF misses, demonyms)
   anything else   no entities: better nothing than junk
 Figures and how they were measured: bench/ner_eval.py, training/README.md.
 """
@@ -47,7 +48,7 @@ from agents.ner.text import (
     sentence_chunks,
     t2s_table,
 )
-from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
+from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher, tidy_zh
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")
@@ -205,7 +206,11 @@ class EntityTagger:
             emissions = [
                 self._zh_emissions(t, toks) for t, toks in zip(simplified, tokens, strict=True)
             ]
-            spans = self._crf_spans(self._crf_zh, texts, tokens, emissions)
+            found_zh = self._crf_spans(self._crf_zh, texts, tokens, emissions)
+            spans = [
+                tidy_zh(text, toks, found)
+                for text, toks, found in zip(texts, tokens, found_zh, strict=True)
+            ]
             creator, profile = self._creators["zh"], "zh"
             norms = list(simplified)
         else:

@@ -15,7 +15,7 @@ from agents.ner.crf import LinearCRF
 from agents.ner.features import zh_types
 from agents.ner.han import HanKeys, HanLexicon
 from agents.ner.text import Tokens, tokenize
-from agents.ner.zh import WordSegmenter, ZhEmitter
+from agents.ner.zh import WordSegmenter, ZhEmitter, tidy_zh
 
 WORDS = {
     "nr": ["习近平", "奥巴马"],
@@ -150,3 +150,20 @@ def test_shared_key_tables_give_the_same_words(text: str) -> None:
         got_length, got_value = lexicon.longest(keys)
         assert got_length.tolist() == length.tolist()
         assert got_value.tolist() == value.tolist()
+
+
+def _tidy(text: str, spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str]]:
+    return [(a, b, kind) for a, b, kind, _ in tidy_zh(text, Tokens.of(text, cjk=True), spans)]
+
+
+def test_tidy_zh_adds_untagged_latin_names_outside_brackets() -> None:
+    text = "他和Walter預測了，Rogers說（LindsayGay）不是DNA或am。"
+    assert _tidy(text, []) == [(2, 8, "PER"), (12, 18, "PER")]
+    # a word the CRF already covered is left alone
+    assert _tidy(text, [(2, 8, "ORG", 0.9)]) == [(2, 8, "ORG"), (12, 18, "PER")]
+
+
+def test_tidy_zh_drops_demonyms_but_not_population() -> None:
+    text = "羅馬人的祖先，開羅人口增長。"
+    spans = [(0, 2, "LOC", 0.9), (7, 9, "LOC", 0.9)]
+    assert _tidy(text, spans) == [(7, 9, "LOC")]

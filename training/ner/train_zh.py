@@ -4,8 +4,8 @@ Data: the TUNE half (training/ner/split.json) of UNER zh_pud (Traditional Chines
 CC BY-SA 4.0). Features: character, bigrams, trigram, surname flag, gazetteer match, the
 dictionary word-segmentation tag (B/M/E/S + jieba POS class of the word) and the character's
 name-likeness bucket (agents/ner/zh.py): tune_val F1 .576 → .670 (5-fold CV on TUNE
-.572 → .635). c1/c2 and o_bias: the grid in training/README.md; the defaults stayed best. 5-fold CV over TUNE
-through the tagger (with its post-rules): python -m training.ner.tune_zh.
+.572 → .635). c1/c2 and o_bias: the grid in training/README.md; the defaults stayed best.
+5-fold CV over TUNE through the tagger (with its post-rules): python -m training.ner.tune_zh.
 
     python -m training.ner.train_zh [--data ../shared/data] [--part tune|tune_fit]
 """

@@ -9,8 +9,8 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
                   TUNE halves of UNER PUD (CC BY-SA 4.0)
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
   zh              character CRF with dictionary word-segmentation features (agents/ner/zh.py);
-                  Traditional and Simplified (mapped 1:1, offsets unchanged); post-rules
-                  tidy_zh (Latin-script names the CRF misses, demonyms)
+                  Traditional and Simplified (mapped 1:1, offsets unchanged); demonyms
+                  dropped (tidy_zh)
   anything else   no entities: better nothing than junk
 Figures and how they were measured: bench/ner_eval.py, training/README.md.
 """
@@ -207,10 +207,7 @@ class EntityTagger:
                 self._zh_emissions(t, toks) for t, toks in zip(simplified, tokens, strict=True)
             ]
             found_zh = self._crf_spans(self._crf_zh, texts, tokens, emissions)
-            spans = [
-                tidy_zh(text, toks, found)
-                for text, toks, found in zip(texts, tokens, found_zh, strict=True)
-            ]
+            spans = [tidy_zh(text, found) for text, found in zip(texts, found_zh, strict=True)]
             creator, profile = self._creators["zh"], "zh"
             norms = list(simplified)
         else:

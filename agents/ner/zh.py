@@ -8,8 +8,8 @@ giving every character its position in the word (B/M/E/S) and the word's coarse 
 4.0 ms per 2,000 characters here (CPU); this takes ~0.75 ms: the look-ups are numpy
 (agents/ner/han.py), and the name matcher searches the same packed keys of the text.
 
-tidy_zh: post-rules after the CRF (untagged capitalised Latin words → PER, demonyms dropped):
-5-fold CV F1 on TUNE .635 → .650 (training/ner/tune_zh.py).
+tidy_zh: a post-rule after the CRF (demonyms dropped; training/ner/tune_zh.py measures rules by
+5-fold CV over TUNE).
 
 ZhEmitter: the same emission scores as LinearCRF.emissions on zh_types() strings, without
 building one type string per character. The zh features of a character split into parts that
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections.abc import Collection, Container
 from typing import Any
 
@@ -34,37 +33,18 @@ from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.features import PAD_BOS, PAD_EOS, zh_char_features, zh_tag_features
 from agents.ner.gazetteer import NameHit, NameMatcher, Span
 from agents.ner.han import HAN_FIRST, HAN_LAST, HanKeys, HanLexicon, han_codes, is_han
-from agents.ner.text import Offsets, Tokens
-
-# A capitalised Latin word with lower-case letters ('Dietrich', 'LindsayGay': zh_pud writes
-# foreign names without spaces); not right after an opening bracket, where the CRF has learnt
-# the "Chinese name (original)" pattern and what it leaves untagged is seldom a name.
-_LATIN_NAME = re.compile(r"(?<![（(])[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ]*[a-zß-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ]*")
-LATIN_NAME_CONFIDENCE = 0.5  # a rule, not the CRF: a middling confidence
+from agents.ner.text import Offsets
 
 
-def tidy_zh(text: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
-    """Post-rules for Chinese (5-fold CV over TUNE, training/README.md):
-    - a place directly followed by 人 (but not 人口 'population') is a demonym ('羅馬人'
-      Romans, '伊朗人質' Iranian hostages), which UNER leaves unlabelled: dropped;
-    - a capitalised Latin word (3+ letters) the CRF left untagged is taken as a person name:
-      the CRF sees few Latin words in training and misses most of them outside brackets
-      (F1 .635 → .648, PER .722 → .747; ~55 % of the added spans are right, the rest are
-      brands and words)."""
-    kept = [
+def tidy_zh(text: str, spans: list[Span]) -> list[Span]:
+    """A place directly followed by 人 (but not 人口 'population') is a demonym ('羅馬人'
+    Romans, '伊朗人質' Iranian hostages), which UNER leaves unlabelled: dropped (5-fold CV over
+    TUNE .648 → .650, training/README.md)."""
+    return [
         s
         for s in spans
         if s[2] != "LOC" or text[s[1] : s[1] + 1] != "人" or text[s[1] : s[1] + 2] == "人口"
     ]
-    added: list[Span] = []
-    for match in _LATIN_NAME.finditer(text):
-        a, b = match.span()
-        if b - a < 3 or a not in tokens.first or b not in tokens.last:
-            continue
-        if any(x < b and a < y for x, y, *_ in kept):
-            continue
-        added.append((a, b, "PER", LATIN_NAME_CONFIDENCE))
-    return sorted(kept + added) if added else kept
 
 
 class WordSegmenter:

@@ -153,14 +153,7 @@ def test_shared_key_tables_give_the_same_words(text: str) -> None:
 
 
 def _tidy(text: str, spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str]]:
-    return [(a, b, kind) for a, b, kind, _ in tidy_zh(text, Tokens.of(text, cjk=True), spans)]
-
-
-def test_tidy_zh_adds_untagged_latin_names_outside_brackets() -> None:
-    text = "他和Walter預測了，Rogers說（LindsayGay）不是DNA或am。"
-    assert _tidy(text, []) == [(2, 8, "PER"), (12, 18, "PER")]
-    # a word the CRF already covered is left alone
-    assert _tidy(text, [(2, 8, "ORG", 0.9)]) == [(2, 8, "ORG"), (12, 18, "PER")]
+    return [(a, b, kind) for a, b, kind, _ in tidy_zh(text, spans)]
 
 
 def test_tidy_zh_drops_demonyms_but_not_population() -> None:

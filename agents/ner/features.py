@@ -66,10 +66,9 @@ def features_latin(token: str, gazetteer: Gazetteer) -> list[str]:
     return out
 
 
-# A German or Swedish word not in the gazetteer may be a genitive of one («Europas», «Afrikas»,
-# «Sveriges» is not, «Kinas» is): the word without its final s is looked up too. 5-fold CV over
-# TUNE, o_bias .5: de .592 → .603, sv .679 → .689, pooled .654 → .660
-# (training/ner/train_cased.py).
+# A German or Swedish word not in the gazetteer may be the genitive of one («Europas»,
+# «Sveriges»): the word without its final s is looked up too. 5-fold CV over TUNE, o_bias .5:
+# de .592 → .603, sv .679 → .689, pooled .654 → .660 (training/ner/train_cased.py).
 GENITIVE_LANGS = frozenset({"de", "sv"})
 
 

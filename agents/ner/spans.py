@@ -25,6 +25,53 @@ def strip_leading_article(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# Languages whose UNER gold writes «Denver, Colorado» as one LOC (de and pt split it).
+JOINS_PLACE_REGION = frozenset({"en", "sv"})
+_LIST_WORDS = frozenset({",", "and", "och", "&"})
+
+
+def join_place_region(text: str, spans: list[Span], countries: frozenset[str]) -> list[Span]:
+    """«Denver , Colorado» LOC + LOC → one LOC (a place and its region), unless either is a
+    country («Brazil, South Africa») or the pair is part of a list of places («the Rhine, the
+    Rhône, the Inn»). en/sv only (JOINS_PLACE_REGION): 5-fold CV over TUNE en .617 → .624,
+    sv .689 → .697."""
+    if len(spans) < 2:
+        return spans
+
+    def separator(left: Span, right: Span) -> str:
+        return text[left[1] : right[0]].strip()
+
+    def country(span: Span) -> bool:
+        return lookup_key(text[span[0] : span[1]], "cased") in countries
+
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        span = spans[i]
+        if i + 1 < len(spans):
+            right = spans[i + 1]
+            listed_after = (
+                i + 2 < len(spans)
+                and spans[i + 2][2] == "LOC"
+                and separator(right, spans[i + 2]) in _LIST_WORDS
+            )
+            listed_before = bool(out) and out[-1][2] == "LOC" and separator(out[-1], span) == ","
+            if (
+                span[2] == right[2] == "LOC"
+                and separator(span, right) == ","
+                and not listed_after
+                and not listed_before
+                and not country(span)
+                and not country(right)
+            ):
+                out.append((span[0], right[1], "LOC", min(span[3], right[3])))
+                i += 2
+                continue
+        out.append(span)
+        i += 1
+    return out
+
+
 def clean_quotes(text: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
     """An entity never contains a quote or bracket token: keep the part after the last one
     ('تنظيم ” داعش' → 'داعش', 'Operation “Desert Storm' → 'Desert Storm'), trim the edges."""

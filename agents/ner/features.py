@@ -66,6 +66,12 @@ def features_latin(token: str, gazetteer: Gazetteer) -> list[str]:
     return out
 
 
+# A German or Swedish word not in the gazetteer may be the genitive of one («Europas»,
+# «Sveriges»): the word without its final s is looked up too. 5-fold CV over TUNE, o_bias .5:
+# de .592 → .603, sv .679 → .689, pooled .654 → .660 (training/ner/train_cased.py).
+GENITIVE_LANGS = frozenset({"de", "sv"})
+
+
 def features_latin_lang(
     token: str, gazetteer: Gazetteer, lang: str, frequency: int | None
 ) -> list[str]:
@@ -90,6 +96,8 @@ def features_latin_lang(
         out.append("cap")
         conjoined.append(f"{lang}|cap")
     tags = gazetteer.words.get(lower)
+    if not tags and lang in GENITIVE_LANGS and n > 3 and lower[-1] == "s":
+        tags = gazetteer.words.get(lower[:-1])
     if tags:
         for tag in tags.split(","):
             out.append(f"gz={tag}")

@@ -25,6 +25,53 @@ def strip_leading_article(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# Languages whose UNER gold writes «Denver, Colorado» as one LOC (de and pt split it).
+JOINS_PLACE_REGION = frozenset({"en", "sv"})
+_LIST_WORDS = frozenset({",", "and", "och", "&"})
+
+
+def join_place_region(text: str, spans: list[Span], countries: frozenset[str]) -> list[Span]:
+    """«Denver , Colorado» LOC + LOC → one LOC (a place and its region), unless either is a
+    country («Brazil, South Africa») or the pair is part of a list of places («the Rhine, the
+    Rhône, the Inn»). en/sv only (JOINS_PLACE_REGION): 5-fold CV over TUNE en .617 → .624,
+    sv .689 → .697."""
+    if len(spans) < 2:
+        return spans
+
+    def separator(left: Span, right: Span) -> str:
+        return text[left[1] : right[0]].strip()
+
+    def country(span: Span) -> bool:
+        return lookup_key(text[span[0] : span[1]], "cased") in countries
+
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        span = spans[i]
+        if i + 1 < len(spans):
+            right = spans[i + 1]
+            listed_after = (
+                i + 2 < len(spans)
+                and spans[i + 2][2] == "LOC"
+                and separator(right, spans[i + 2]) in _LIST_WORDS
+            )
+            listed_before = bool(out) and out[-1][2] == "LOC" and separator(out[-1], span) == ","
+            if (
+                span[2] == right[2] == "LOC"
+                and separator(span, right) == ","
+                and not listed_after
+                and not listed_before
+                and not country(span)
+                and not country(right)
+            ):
+                out.append((span[0], right[1], "LOC", min(span[3], right[3])))
+                i += 2
+                continue
+        out.append(span)
+        i += 1
+    return out
+
+
 def clean_quotes(text: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
     """An entity never contains a quote or bracket token: keep the part after the last one
     ('تنظيم ” داعش' → 'داعش', 'Operation “Desert Storm' → 'Desert Storm'), trim the edges."""
@@ -140,20 +187,33 @@ _CALENDAR = frozenset(
 )
 
 
+# A regnal number ending a person name («Paul VI», «Richard III»).
+_ROMAN = re.compile(r"[IVX]{1,4}")
+_REGNAL = re.compile(r"(?<=\s)[IVX]{1,4}$")
+
+
 def tidy_cased(
     text: str, tokens: Tokens, spans: list[Span], countries: frozenset[str]
 ) -> list[Span]:
     """Latin/Cyrillic clean-ups the small CRF gets wrong, decided a priori (not tuned):
     a sentence-final full stop is not part of a name («Nairobi.» → «Nairobi»; «Inc.», «J.» and
-    «U.S.» keep theirs); a month or weekday alone is dropped; a country name is a LOC («Kenya
-    has asked donors» is not a person)."""
+    «U.S.» keep theirs, and a regnal number gets its stop: «Paul VI.», 5-fold CV over TUNE de
+    .603 → .605, en .615 → .617, pt/sv unchanged); a month or weekday alone is dropped; a
+    country name is a LOC («Kenya has asked donors» is not a person)."""
     out: list[Span] = []
     for start, end, kind, confidence in spans:
+        if kind == "PER" and text[end : end + 1] == "." and _REGNAL.search(text, start, end):
+            end += 1  # «Paul VI.»: German ordinals are written with a full stop
         last = tokens.last.get(end)
         if last is not None and last > 0 and text[end - 1 : end] == ".":
             before = tokens.offsets[last - 1]
             word = text[before[0] : before[1]]
-            if before[0] >= start and len(word) > 1 and word.lower() not in _KEEPS_STOP:
+            if (
+                before[0] >= start
+                and len(word) > 1
+                and word.lower() not in _KEEPS_STOP
+                and not _ROMAN.fullmatch(word)
+            ):
                 end = before[1]
         key = lookup_key(text[start:end], "cased")
         if key in _CALENDAR:

@@ -33,7 +33,9 @@ from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
 from agents.ner.han import HanKeys
 from agents.ner.spans import (
+    JOINS_PLACE_REGION,
     clean_quotes,
+    join_place_region,
     merge_person_tail,
     person_consistency,
     strip_known_proclitics,
@@ -219,6 +221,11 @@ class EntityTagger:
                     texts, self._crf_spans(crf, texts, tokens, types), strict=True
                 )
             ]
+            if language in JOINS_PLACE_REGION:
+                spans = [
+                    join_place_region(text, found, self._countries)
+                    for text, found in zip(texts, spans, strict=True)
+                ]
             creator, profile = self._creators["cased"], "cased"
         return [
             self._finish(text, profile, toks, found, creator, norm)
@@ -314,6 +321,8 @@ class EntityTagger:
                 keys += [" ".join([stem, *words[1:]]), " ".join(["ال" + stem, *words[1:]])]
         elif profile == "zh":
             keys = [surface.translate(self._t2s)]
+        elif kind == "LOC" and "," in surface:  # «Denver, Colorado»: Denver's value
+            keys.append(lookup_key(surface.split(",", 1)[0], profile))
         gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
         for key in keys:
             hit = self._aliases.canon[profile].get(key) or gazetteer.names.get(key)

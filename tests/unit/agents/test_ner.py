@@ -131,3 +131,7 @@ def test_cleared_caches_give_the_same_answers(tagger: EntityTagger) -> None:
     before = tagger.tag_batch(MIXED)
     tagger.clear_caches()
     assert tagger.tag_batch(MIXED) == before
+
+
+def test_a_place_with_its_region_has_the_place_canonical(tagger: EntityTagger) -> None:
+    assert tagger.canonical("Denver, Colorado", "LOC") == tagger.canonical("Denver", "LOC")

@@ -99,3 +99,15 @@ def test_arabic_affixes_spelt_out(word: str) -> None:
     _affixes(ar_norm(word), affixes, (2, 3), (1, 2, 3))
     assert out[4 : 4 + len(affixes)] == affixes
     assert not any(f[:1] in "ps" and f[1:2].isdigit() for f in out[4 + len(affixes) :])
+
+
+def test_german_and_swedish_genitive_finds_the_gazetteer_word() -> None:
+    gazetteer = Gazetteer({"europa": "LOC", "bus": "ORGk"}, {})
+    for lang, expected in (("de", ["gz=LOC"]), ("sv", ["gz=LOC"]), ("en", [])):
+        features = FeatureSet("latin", gazetteer, lang)
+        base = features.base("Europas")
+        assert [f for f in base if f.startswith("gz=")] == expected
+        assert (f"{lang}|gz=LOC" in base) == bool(expected)
+    german = FeatureSet("latin", gazetteer, "de")
+    assert "gz=ORGk" in german.base("Bus")  # the word itself first: «Bus» is not «Bu»'s
+    assert not [f for f in german.base("Was") if f.startswith("gz=")]  # three letters: as is

@@ -143,3 +143,38 @@ def test_cased_spans_lose_a_final_stop_dates_and_wrong_country_types() -> None:
         ("Apple Inc.", "ORG"),
         ("U.S.", "LOC"),
     ]
+
+
+def test_a_regnal_number_keeps_its_full_stop() -> None:
+    from agents.ner.spans import tidy_cased
+    from agents.ner.text import Tokens
+
+    text = "Papst Paul VI. traf Amyntas I. und Richard III. Dann kam Paris."
+    found = []
+    for surface, kind in (("Paul VI", "PER"), ("Amyntas I.", "PER"), ("Richard III.", "PER")):
+        start = text.index(surface)
+        found.append((start, start + len(surface), kind, 0.5))
+    start = text.index("Paris.")
+    found.append((start, start + 6, "LOC", 0.5))
+    tidy = tidy_cased(text, Tokens.of(text), found, frozenset())
+    assert [text[a:b] for a, b, _, _ in tidy] == ["Paul VI.", "Amyntas I.", "Richard III.", "Paris"]
+
+
+def test_a_place_and_its_region_are_one_location() -> None:
+    from agents.ner.spans import join_place_region
+
+    text = "Denver , Colorado ; Brazil , Mexico ; the Rhine , the Rhône , the Inn and the Po ."
+    found = []
+    for surface in ("Denver", "Colorado", "Brazil", "Mexico", "Rhine", "Rhône", "Inn", "Po"):
+        start = text.index(surface)
+        found.append((start, start + len(surface), "LOC", 0.5))
+    joined = join_place_region(text, found, frozenset({"brazil", "mexico"}))
+    assert [text[a:b] for a, b, _, _ in joined] == [
+        "Denver , Colorado",
+        "Brazil",
+        "Mexico",
+        "Rhine",
+        "Rhône",
+        "Inn",
+        "Po",
+    ]

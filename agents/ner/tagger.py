@@ -295,6 +295,7 @@ class EntityTagger:
         spans = person_consistency(text, profile, spans)
         if profile == "cased":
             spans = tidy_cased(text, tokens, spans, self._countries)
+            spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)
         mentions = [
@@ -302,6 +303,19 @@ class EntityTagger:
             for a, b, kind, c in spans
         ]
         return link_name_parts(mentions, profile)
+
+    def _capitals_place(self, text: str, span: Span) -> Span:
+        """A dateline's place in capitals at the start of a line is a place («ISLAMABAD
+        (Reuters) -», «NAIROBI, Nov. 24 (AP) -»): the model reads it as an acronym, hence ORG.
+        Only there: elsewhere capitals are acronyms, some of which GeoNames also has (CNN)."""
+        start, end, kind, confidence = span
+        surface = text[start:end]
+        if kind == "LOC" or len(surface) < 3 or not surface.isupper():
+            return span
+        if text[:start].strip(" \t").rpartition("\n")[2]:  # not the first thing on its line
+            return span
+        hit = self._gaz_cased.names.get(lookup_key(surface, "cased"))
+        return (start, end, "LOC", confidence) if hit and hit[0] == "LOC" else span
 
     def _arabic_name_type(self, surface: str) -> str | None:
         key = lookup_key(surface, "ar")

@@ -135,7 +135,7 @@ def add_countries(builder: Builder) -> None:
             for code, name in Locale.parse(locale).territories.items():
                 if code.isdigit() or code in NOT_COUNTRIES:
                     continue  # numeric codes are regions: GeoNames continents cover them
-                builder.add(name, "LOC", english.get(code, name), profile, prio=3)
+                builder.add(name, "LOC", english.get(code, name), profile, prio=4)
 
 
 def add_geonames(builder: Builder) -> None:
@@ -146,15 +146,18 @@ def add_geonames(builder: Builder) -> None:
         canonical = continent["name"]
         for alternate in continent.get("alternateNames", []):
             if alternate.get("lang") in GEONAMES_LANGS:
-                builder.add(alternate["name"], "LOC", canonical, prio=2)
-        builder.add(canonical, "LOC", canonical, "latin", prio=2)
+                builder.add(alternate["name"], "LOC", canonical, prio=3)
+        builder.add(canonical, "LOC", canonical, "latin", prio=3)
     for state in cache.get_us_states().values():
-        builder.add(state["name"], "LOC", state["name"], "latin", prio=2)
-    for city in cache.get_cities().values():
+        builder.add(state["name"], "LOC", state["name"], "latin", prio=3)
+    # A city's own name outranks another city's alternate name (Chattogram's historical name is
+    # "Islamabad"), and among alternate names the most populous city wins.
+    cities = sorted(cache.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
+    for city in cities:
         canonical = city["name"]
         big = city["population"] >= MIN_POP_LATIN
         if big:
-            builder.add(canonical, "LOC", canonical, "latin", prio=1)
+            builder.add(canonical, "LOC", canonical, "latin", prio=2)
         for alternate in city.get("alternatenames", []):
             script = script_of(alternate)
             if script is None or (script == "latin" and not big):

@@ -66,6 +66,31 @@ def test_one_canonical_value_across_scripts(tagger: EntityTagger) -> None:
     assert "Islamic State" in {m.canonical for m in tagger.tag_batch([(other, "ar")])[0]}
 
 
+@pytest.mark.parametrize(
+    "surface, canonical",
+    [
+        ("Islamabad", "Islamabad"),  # not Chattogram, whose historical name it is
+        ("إسلام آباد", "Islamabad"),
+        ("Chittagong", "Chattogram"),
+        ("Alexandria", "Alexandria"),
+        ("طرابلس", "Tripoli"),
+    ],
+)
+def test_a_city_is_its_own_canonical_before_another_citys_alternate_name(
+    tagger: EntityTagger, surface: str, canonical: str
+) -> None:
+    assert tagger.canonical(surface, "LOC") == canonical
+
+
+def test_a_dateline_in_capitals_is_a_place(tagger: EntityTagger) -> None:
+    text = "ISLAMABAD (Reuters) - Floods hit Pakistan on Monday, NATO said."
+    (found,) = tagger.tag_batch([(text, "en")])
+    check_offsets(text, found)
+    by_text = {m.text: (m.type, m.canonical) for m in found}
+    assert by_text["ISLAMABAD"] == ("LOC", "Islamabad")
+    assert by_text.get("NATO", ("ORG",))[0] == "ORG"  # capitals alone do not make a place
+
+
 def test_known_names_lose_their_proclitic_unknown_words_keep_it(tagger: EntityTagger) -> None:
     text = "وصل الوفد إلى بالعراق ثم وسوريا قبل أن يتوجه إلى واشنطن ."
     (found,) = tagger.tag_batch([(text, "ar")])

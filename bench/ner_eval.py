@@ -9,6 +9,8 @@ that is reported too, and beside it the tagger alone with the true language. For
 ANERcorp gold includes attached proclitics («وسوريا») while the tagger's spans do not when the
 bare name is known («سوريا»); both conventions are scored (see training/README.md).
 
+Canonical values: the share of gold mentions whose `canonical` is a known entity's value.
+
 Speed: seed-size (~2,000-char) mixed-language articles, an equal mix of the seven languages,
 parsed and language-tagged beforehand; the stage function `tag_entities` in batches of 64, per
 CPU-second of this one process. Peak RSS of this process with every tagger loaded.
@@ -156,6 +158,19 @@ def report_tagger(tests: dict[str, list[Sentence]], tagger: EntityTagger) -> Non
     )
 
 
+def report_canonical(tests: dict[str, list[Sentence]], tagger: EntityTagger) -> None:
+    """How often a gold mention gets a canonical value from the aliases or the gazetteer (not
+    just its own surface): what lets a dashboard count «Москвы», «Москве» and «Moscow» as one."""
+    print("\n== canonical values: share of gold mentions resolved to a known entity, TEST halves")
+    for lang, sentences in tests.items():
+        shares = []
+        for kind in SCORED_TYPES:
+            mentions = [s.text[a:b] for s in sentences for a, b, k in s.spans if k == kind]
+            known = sum(tagger.known_canonical(m, kind) is not None for m in mentions)
+            shares.append(f"{kind} {known / max(1, len(mentions)):.3f} (n={len(mentions)})")
+        print(f"{lang:4} " + "  ".join(shares))
+
+
 def seed_size_articles(data: Path) -> list[tuple[str, str]]:
     """Consecutive dev sentences joined into ~2,000-char articles, round-robin over the seven
     languages (as many rounds as the smallest file allows)."""
@@ -241,6 +256,7 @@ def main() -> None:
         f"RSS {before:.0f} → {rss_now_mb():.0f} MB"
     )
     report_tagger(tests, tagger)
+    report_canonical(tests, tagger)
     if not args.skip_speed:
         report_speed(args.data, tagger)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -191,6 +191,43 @@ def lookup_key(text: str, profile: str) -> str:
     return " ".join(t.lower() for t in tokens)
 
 
+# Russian case endings → the nominative endings they may come from (Москвы/Москве/Москву →
+# Москва, России → Россия, Лондона/Лондоне → Лондон, Казани → Казань), for canonical look-ups
+# only: a candidate counts only if the gazetteer knows it with the same entity type.
+_RU_CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ией", ("ия",)),
+    ("ию", ("ия",)),
+    ("ии", ("ия", "ий")),
+    ("ой", ("а", "ая")),
+    ("ей", ("я", "ь")),
+    ("ом", ("",)),
+    ("ем", ("й", "ь", "")),
+    ("ью", ("ь",)),
+    ("ы", ("а",)),
+    ("и", ("а", "я", "ь")),
+    ("е", ("а", "я", "", "ь", "й")),
+    ("у", ("а", "")),
+    ("ю", ("я", "й", "ь")),
+    ("а", ("", "ь")),
+    ("я", ("й", "ь")),
+)
+_CYRILLIC_WORD = re.compile(r"[а-яё]+")
+
+
+def russian_nominative_keys(key: str) -> list[str]:
+    """Candidate nominative forms of a lower-cased Russian look-up key, by its last word."""
+    head, _, last = key.rpartition(" ")
+    if len(last) < 4 or not _CYRILLIC_WORD.fullmatch(last):
+        return []
+    prefix = f"{head} " if head else ""
+    return [
+        prefix + last[: -len(ending)] + nominative
+        for ending, nominatives in _RU_CASE_ENDINGS
+        if last.endswith(ending)
+        for nominative in nominatives
+    ]
+
+
 def same_length_norm(text: str, profile: str, t2s: dict[int, str]) -> str:
     """Length-preserving normalisation, so that matcher offsets are offsets into `text`."""
     if profile == "ar":

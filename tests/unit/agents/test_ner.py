@@ -82,6 +82,22 @@ def test_a_city_is_its_own_canonical_before_another_citys_alternate_name(
     assert tagger.canonical(surface, "LOC") == canonical
 
 
+@pytest.mark.parametrize(
+    "surface, canonical",
+    [("Москвы", "Moscow"), ("Москве", "Moscow"), ("России", "Russia"), ("Лондоне", "London")],
+)
+def test_russian_case_forms_share_the_canonical_value(
+    tagger: EntityTagger, surface: str, canonical: str
+) -> None:
+    assert tagger.canonical(surface, "LOC") == canonical
+
+
+def test_an_unknown_name_keeps_its_surface_and_is_not_known(tagger: EntityTagger) -> None:
+    assert tagger.known_canonical("Кировскую", "LOC") is None
+    assert tagger.canonical("Кировскую", "LOC") == "Кировскую"
+    assert tagger.canonical("Москвы", "PER") == "Москвы"  # the types must agree
+
+
 def test_a_dateline_in_capitals_is_a_place(tagger: EntityTagger) -> None:
     text = "ISLAMABAD (Reuters) - Floods hit Pakistan on Monday, NATO said."
     (found,) = tagger.tag_batch([(text, "en")])

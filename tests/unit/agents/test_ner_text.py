@@ -178,3 +178,14 @@ def test_a_place_and_its_region_are_one_location() -> None:
         "Inn",
         "Po",
     ]
+
+
+def test_russian_nominative_keys_vary_only_a_cyrillic_last_word() -> None:
+    from agents.ner.text import lookup_key, russian_nominative_keys
+
+    assert "москва" in russian_nominative_keys("москвы")
+    key = lookup_key("Нью-Йорка", "cased")  # the hyphen is a token of its own
+    assert lookup_key("Нью-Йорк", "cased") in russian_nominative_keys(key)
+    assert "северная корея" in russian_nominative_keys("северная кореи")
+    assert russian_nominative_keys("paris") == []
+    assert russian_nominative_keys("рим") == []  # too short to strip an ending safely

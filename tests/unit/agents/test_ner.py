@@ -4,6 +4,8 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agents.ner import EntityTagger, Mention
 from tests.conftest import FIXTURES
@@ -176,3 +178,33 @@ def test_cleared_caches_give_the_same_answers(tagger: EntityTagger) -> None:
 
 def test_a_place_with_its_region_has_the_place_canonical(tagger: EntityTagger) -> None:
     assert tagger.canonical("Denver, Colorado", "LOC") == tagger.canonical("Denver", "LOC")
+
+
+# Mixed scripts the tagger meets in real copy, plus the awkward ones: astral-plane Han, emoji,
+# combining marks, zero-width and bidi controls, full-width forms, kana, Hangul.
+_MIXED_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+        st.characters(min_codepoint=0x0400, max_codepoint=0x04FF),
+        st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
+        st.characters(min_codepoint=0x1F300, max_codepoint=0x1F6FF),
+        st.characters(min_codepoint=0x0300, max_codepoint=0x036F),
+        st.characters(min_codepoint=0x200B, max_codepoint=0x200F),
+        st.characters(min_codepoint=0x3000, max_codepoint=0x30FF),
+        st.characters(min_codepoint=0xFF00, max_codepoint=0xFFEF),
+        st.characters(min_codepoint=0xAC00, max_codepoint=0xD7AF),
+        st.sampled_from(["\n", "\t", " ", "«", "»", "“", "”", ".", "،", "。"]),
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_MIXED_TEXT, language=st.sampled_from(["ar", "en", "de", "pt", "ru", "zh", "sv"]))
+def test_any_text_in_any_supported_language_gives_exact_offsets(
+    tagger: EntityTagger, text: str, language: str
+) -> None:
+    (found,) = tagger.tag_batch([(text, language)])
+    check_offsets(text, found)

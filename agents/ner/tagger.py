@@ -313,7 +313,7 @@ class EntityTagger:
         surface = text[start:end]
         if kind == "LOC" or len(surface) < 3 or not surface.isupper():
             return span
-        if text[:start].strip(" \t").rpartition("\n")[2]:  # not the first thing on its line
+        if text[text.rfind("\n", 0, start) + 1 : start].strip():  # not first on its line
             return span
         hit = self._gaz_cased.names.get(lookup_key(surface, "cased"))
         return (start, end, "LOC", confidence) if hit and hit[0] == "LOC" else span

@@ -132,6 +132,8 @@ class EntityTagger:
         self._crf_ar = LinearCRF(_data("crf_ar.npz"), FeatureSet("ar", self._gaz_ar))
         self._gaz_cased = load_cased_gazetteer()
         self._countries = frozenset(json.loads(_data("countries.json")))
+        # Country and first-level subdivision names: a mention of one is a place (tidy_cased)
+        self._places = self._countries | frozenset(json.loads(_data("regions.json")))
         zipf = ZipfTable(_data("zipf_cased.npz"))
         cased = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
         self._crf_cased = {
@@ -295,7 +297,7 @@ class EntityTagger:
         spans = merge_person_tail(text, tokens, spans)
         spans = person_consistency(text, profile, spans)
         if profile == "cased":
-            spans = tidy_cased(text, tokens, spans, self._countries)
+            spans = tidy_cased(text, tokens, spans, self._places)
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)

@@ -7,6 +7,9 @@ Sources:
     continents (CC BY 4.0)
   * opencc-python-reimplemented 0.1.7: OpenCC TSCharacters, Traditional→Simplified (Apache-2.0)
   * names 0.3.0: US Census 1990 first/last names (public-domain data) → Latin PER word tags
+  * pycountry 26.2.16: ISO 3166-2 first-level subdivisions (provinces, states, regions, Länder)
+    with their en/de/sv/ru names from its iso3166-2 gettext catalogues; data from Debian
+    iso-codes (LGPL-2.1-or-later) → Latin/Cyrillic LOC names (add_subdivisions)
   * jieba 0.42.1: its dictionary's person/place/organisation words (nr, nrt, nrfg, ns, nt;
     MIT) → zh names the gazetteer feature matches (+.065 F1 on zh tune_val: .515 → .580), and
     zh_words.json.gz: its words by coarse POS class for the segmentation feature and a
@@ -27,8 +30,9 @@ import gzip
 import json
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from pathlib import Path
 
 from agents.ner.text import ar_norm, lookup_key, tokenize
@@ -94,8 +98,15 @@ class Builder:
         return ("" if profile == "zh" else " ").join(tokens)
 
     def add(
-        self, surface: str, kind: str, canonical: str, profile: str | None = None, prio: int = 0
+        self,
+        surface: str,
+        kind: str,
+        canonical: str,
+        profile: str | None = None,
+        prio: int = 0,
+        untagged: Container[str] = (),
     ) -> None:
+        """untagged: words of a multi-word name that get no 'm' word tag."""
         profile = profile or script_of(surface)
         if profile is None or not surface.strip():
             return
@@ -110,7 +121,7 @@ class Builder:
             self.words[profile][tokens[0]].add(kind)
         else:
             for token in tokens:
-                if len(token) > 1:
+                if len(token) > 1 and token not in untagged:
                     self.words[profile][token].add(kind + "m")
 
     def save(self, out: Path) -> None:
@@ -163,6 +174,134 @@ def add_geonames(builder: Builder) -> None:
             if script is None or (script == "latin" and not big):
                 continue
             builder.add(alternate, "LOC", canonical, script, prio=1 if big else 0)
+
+
+# First-level subdivision types that are municipalities or smaller in practice (Slovenia's 212
+# občine, Malta's local councils, Azerbaijani rayons): many, small, and their names are often
+# also villages or words, so they are left out.
+SUBDIVISION_SKIP_TYPES = frozenset(
+    {
+        *("Municipality", "Urban municipality", "Rural municipality", "District municipality"),
+        *("Local council", "Island council", "Parish", "Commune", "Quarter", "Town", "Borough"),
+        *("Administrative atoll", "Rayon"),
+    }
+)
+LATIN_LANGS = ("en", "de", "pt", "sv")
+SUBDIVISION_LANGS = ("en", "de", "sv", "ru")  # pycountry has no Portuguese iso3166-2 names
+# ISO's romanised Chinese names carry the administrative kind: «Sichuan Sheng» → «Sichuan».
+_ZH_KIND = re.compile(r"(?: (?:Zhuangzu|Huizu|Uygur))? (?:Sheng|Shi|Zizhiqu)$")
+
+
+# A subdivision named only with these words («Central», «North West», «Western Province»,
+# «Capital Territory», «Södra regionen») would tag the words themselves as places: left out.
+GENERIC_PLACE_WORDS = frozenset(
+    """north south east west northern southern eastern western central centre center upper
+    lower middle far capital national region province district territory area coast bank
+    nord süd ost mitte nordost nordwest südost südwest norte sul sur leste oeste centro
+    região regiões norra södra östra västra centrala mellersta nordväst sydväst nordost sydost
+    regionen provins nordligaste est ouest""".split()
+)
+# Single-word subdivision names that are above all common words in en/de/pt/sv (Zipf >= 4
+# in wordfreq, read off the list of new single-word LOC names, not off any data set): Hela
+# (sv «whole»), Lugar (pt «place»), Rivers, Plateau, Zug (de «train»), Java.
+AMBIGUOUS_SUBDIVISIONS = frozenset(
+    """hela lugar volta guarda portuguesa wake pool meta trat marken atua rivers gulf unity
+    lakes maritime cascade mono plateau lac hauptstadt freistaat java zug""".split()
+)
+
+
+def subdivision_forms(name: str) -> list[str]:
+    """The plain names in one ISO 3166-2 (or catalogue) name: «Catalunya [Cataluña]» → both,
+    «Madrid, Comunidad de» → «Madrid», «Ilocos (Region I)» → «Ilocos», «Stockholms län
+    [SE-01]» → «Stockholms län», «Fribourg / Freiburg» → both, «Sichuan Sheng» → «Sichuan»."""
+    forms: list[str] = []
+    for part in re.split(r" / |\[|\]", name):
+        part = re.sub(r"\([^)]*\)", "", part).split(",")[0].strip()
+        part = _ZH_KIND.sub("", part)
+        if part and part[0].isupper() and not re.search(r"\d", part):
+            forms.append(part)
+    return forms
+
+
+def ascii_fold(text: str) -> str:
+    """«Gujarāt» → «Gujarat»: news writes most romanised names without ISO's diacritics."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def plain_subdivision(builder: Builder, form: str, profile: str) -> bool:
+    """False for a form that is only generic words, or one word that is a common word or a
+    first name («Miranda», «Lara»: Census first names, so run after add_person_names)."""
+    words = [w for w in builder.key(form, profile).split(" ") if w.isalpha()]
+    if all(w in GENERIC_PLACE_WORDS for w in words):
+        return False
+    if len(words) == 1:
+        word = words[0]
+        return word not in AMBIGUOUS_SUBDIVISIONS and "PERf" not in builder.words[profile][word]
+    return True
+
+
+def fold_beyond_latin1(text: str) -> str:
+    """ISO's transliteration marks go from the value, Latin-1 letters stay: «Gujarāt» →
+    «Gujarat», «Ash Shāriqah» → «Ash Shariqah», but «Baden-Württemberg», «São Paulo»."""
+    return "".join(c if ord(c) <= 0xFF else ascii_fold(c) for c in text)
+
+
+COMMON_ZIPF = 4.0  # a word this common in en/de/pt/sv says little about a place
+
+
+def common_word(word: str) -> bool:
+    import wordfreq
+
+    return any(wordfreq.zipf_frequency(word, lang) >= COMMON_ZIPF for lang in LATIN_LANGS)
+
+
+def add_subdivisions(builder: Builder, prio: int = 2) -> set[str]:
+    """ISO 3166-2 first-level subdivisions as LOC names, Latin and Cyrillic only (gaz_ar and
+    gaz_zh stay as they are). The value is the English catalogue's name where it has one
+    (Bayern → Bavaria), else ISO's name. `prio` 2 and added after GeoNames: a city's own name
+    (also 2, first wins) and countries (4) keep their entry; alternate names (0-1) give way.
+    The common words of multi-word names («Free State», «Stockholms län», «Bay of Plenty»)
+    get no LOCm word tag. Returns the look-up keys added (regions.json)."""
+    import gettext
+
+    import pycountry
+
+    catalogues = {
+        lang: gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+        for lang in SUBDIVISION_LANGS
+    }
+    keys: set[str] = set()
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if sub.parent_code is not None or sub.type in SUBDIVISION_SKIP_TYPES:
+            continue
+        english = subdivision_forms(catalogues["en"].gettext(sub.name)) or subdivision_forms(
+            sub.name
+        )
+        if not english:
+            continue
+        canonical = fold_beyond_latin1(english[0])
+        names = [sub.name, *(catalogue.gettext(sub.name) for catalogue in catalogues.values())]
+        for form in dict.fromkeys(f for name in names for f in subdivision_forms(name)):
+            for variant in dict.fromkeys((form, ascii_fold(form))):
+                profile = script_of(variant)
+                if profile in ("latin", "cyr") and plain_subdivision(builder, variant, profile):
+                    words = builder.key(variant, profile).split(" ")
+                    common = {w for w in words if len(words) > 1 and common_word(w)}
+                    builder.add(variant, "LOC", canonical, profile, prio=prio, untagged=common)
+                    keys.add(" ".join(words))
+    return keys
+
+
+def save_regions(out: Path, builder: Builder, keys: set[str]) -> None:
+    """regions.json: the look-up keys of the subdivision names, so the tagger can give such a
+    mention the type LOC («in Khyber Pakhtunkhwa and Gilgit-Baltistan»: ORG → LOC), as it
+    does for countries. One-word names that are also surnames («Herrera», «Rocha») are left
+    out: there the person is the likelier reading."""
+    kept = {key for key in keys if " " in key or "PERl" not in builder.words["latin"].get(key, "")}
+    path = out / "regions.json"
+    path.write_text(json.dumps(sorted(kept), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{path.name}: {len(kept)} region names")
 
 
 def add_person_names(builder: Builder) -> None:
@@ -313,10 +452,12 @@ def main() -> None:
     add_geonames(builder)
     add_countries(builder)
     add_person_names(builder)
+    regions = add_subdivisions(builder)  # after the person names: it skips first names
     add_jieba_names(builder)
     add_aliases(builder)
     builder.save(MODEL_DIR)
     save_countries(MODEL_DIR)
+    save_regions(MODEL_DIR, builder, regions)
     save_zh_words(MODEL_DIR, builder)
     table = json.dumps(t2s, ensure_ascii=False, sort_keys=True)
     (MODEL_DIR / "zh_t2s.json").write_text(table, encoding="utf-8")

@@ -6,6 +6,7 @@ up the counts: ~500 validation sentences a language instead of ~100, so differen
 pooled F1 can be told from noise. TEST is never read here.
 
     python -m training.ner.tune_cased [--folds 4] [--o-bias 0.5 1.0] [--c1 .05 --c2 .05]
+        [--types] [--dump preds.json]
 """
 
 from __future__ import annotations
@@ -27,8 +28,14 @@ SCORED = ("en", "de", "pt", "sv")  # ru runs natasha in production
 Tally = dict[str, list[int]]  # 'en', 'en.ORG', ..., 'all' → [tp, fp, fn]
 
 
-def evaluate(tagger: EntityTagger, npz: bytes, data: Path, fold: int, tally: Tally) -> None:
-    """Add the counts of one model on one validation fold to `tally`."""
+Dumped = list[dict[str, object]]  # one validation sentence: fold, lang, text, gold, pred
+
+
+def evaluate(
+    tagger: EntityTagger, npz: bytes, data: Path, fold: int, tally: Tally, dump: Dumped | None
+) -> None:
+    """Add the counts of one model on one validation fold to `tally` (and, if `dump` is a
+    list, append each sentence with its gold and predicted spans)."""
     crf = LinearCRF(npz, cased_features(None))
     tagger._crf_cased = {lang: crf.with_features(cased_features(lang)) for lang in SCORED}
     for lang in SCORED:
@@ -36,6 +43,11 @@ def evaluate(tagger: EntityTagger, npz: bytes, data: Path, fold: int, tally: Tal
         found = tagger.tag_batch([(s.text, lang) for s in sentences])
         predicted = [[(m.start, m.end, m.type) for m in mentions] for mentions in found]
         counts = score([s.spans for s in sentences], predicted)
+        if dump is not None:
+            dump += [
+                {"fold": fold, "lang": lang, "text": s.text, "gold": s.spans, "pred": p}
+                for s, p in zip(sentences, predicted, strict=True)
+            ]
         rows: dict[str, Counts] = {lang: counts["ALL"], "all": counts["ALL"]}
         rows |= {f"{lang}.{t}": counts[t] for t in SCORED_TYPES}
         for key, row in rows.items():
@@ -70,10 +82,12 @@ def main() -> None:
     parser.add_argument("--o-bias", type=float, nargs="+", default=None)
     parser.add_argument("--folds", default="4", help="4 = tune_val; 0,1,2,3,4 = 5-fold CV")
     parser.add_argument("--types", action="store_true", help="also print P/R/F1 per type")
+    parser.add_argument("--dump", type=Path, help="write the validation predictions (JSON)")
     args = parser.parse_args()
     tagger = EntityTagger(russian="crf")
     biases: list[float | None] = list(args.o_bias) if args.o_bias else [None]
     tallies: dict[float | None, Tally] = {bias: {} for bias in biases}
+    dumped: Dumped = []
     for fold in [int(f) for f in args.folds.split(",")]:
         with tempfile.TemporaryDirectory() as scratch:
             out = Path(scratch) / "crf.npz"
@@ -81,7 +95,8 @@ def main() -> None:
             npz = out.read_bytes()
         for bias in biases:
             model = npz if bias is None else with_o_bias(npz, bias)
-            evaluate(tagger, model, args.data, fold, tallies[bias])
+            dump = dumped if args.dump and bias == biases[0] else None
+            evaluate(tagger, model, args.data, fold, tallies[bias], dump)
     for bias, tally in tallies.items():
         row = "  ".join(
             f"{key} {f1(counts):.3f}" for key, counts in tally.items() if "." not in key
@@ -94,6 +109,8 @@ def main() -> None:
                     for t in SCORED_TYPES
                 )
                 print(f"  {lang}: {cells}")
+    if args.dump:
+        args.dump.write_text(json.dumps(dumped, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

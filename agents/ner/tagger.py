@@ -37,7 +37,9 @@ from agents.ner.spans import (
     clean_quotes,
     join_place_region,
     merge_person_tail,
+    org_heads,
     person_consistency,
+    person_with_org_head,
     strip_known_proclitics,
     strip_leading_article,
     tidy_cased,
@@ -134,6 +136,7 @@ class EntityTagger:
         self._countries = frozenset(json.loads(_data("countries.json")))
         # Country and first-level subdivision names: a mention of one is a place (tidy_cased)
         self._places = self._countries | frozenset(json.loads(_data("regions.json")))
+        self._org_heads = org_heads(self._gaz_cased.words)
         zipf = ZipfTable(_data("zipf_cased.npz"))
         cased = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
         self._crf_cased = {
@@ -298,6 +301,7 @@ class EntityTagger:
         spans = person_consistency(text, profile, spans)
         if profile == "cased":
             spans = tidy_cased(text, tokens, spans, self._places)
+            spans = person_with_org_head(text, tokens, spans, self._org_heads)
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)

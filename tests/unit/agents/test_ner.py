@@ -109,6 +109,23 @@ def test_a_dateline_in_capitals_is_a_place(tagger: EntityTagger) -> None:
     assert by_text.get("NATO", ("ORG",))[0] == "ORG"  # capitals alone do not make a place
 
 
+def test_a_province_is_a_place_and_a_ports_company_an_organisation(
+    tagger: EntityTagger,
+) -> None:
+    """Customer output (seeds/001_en_floods.txt and a port story): «Khyber Pakhtunkhwa» came out
+    ORG, «Hutchison Ports» PER."""
+    text = "At least 27 people had been killed in Khyber Pakhtunkhwa and Gilgit-Baltistan."
+    port = "Hutchison Ports said on Tuesday it would sell its stake."
+    found, found_port = tagger.tag_batch([(text, "en"), (port, "en")])
+    check_offsets(text, found)
+    by_text = {m.text: (m.type, m.canonical) for m in found + found_port}
+    assert by_text["Khyber Pakhtunkhwa"] == ("LOC", "Khyber Pakhtunkhwa")
+    assert by_text["Hutchison Ports"][0] == "ORG"
+    assert tagger.known_canonical("Bayern", "LOC") == "Bavaria"
+    assert tagger.known_canonical("Sichuan", "LOC") == "Sichuan"
+    assert tagger.known_canonical("Zagreb", "LOC") == "Zagreb"  # the city, not «Grad Zagreb»
+
+
 def test_known_names_lose_their_proclitic_unknown_words_keep_it(tagger: EntityTagger) -> None:
     text = "وصل الوفد إلى بالعراق ثم وسوريا قبل أن يتوجه إلى واشنطن ."
     (found,) = tagger.tag_batch([(text, "ar")])

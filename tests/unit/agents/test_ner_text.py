@@ -180,6 +180,46 @@ def test_a_place_and_its_region_are_one_location() -> None:
     ]
 
 
+def test_a_person_ending_in_an_organisation_head_is_an_organisation() -> None:
+    from agents.ner.spans import org_heads, person_with_org_head
+    from agents.ner.text import Tokens
+
+    words = {"bank": "ORGk", "steel": "LOCm,PERl", "church": "ORGk,PERl", "hutchison": "PERl"}
+    heads = org_heads(words)
+    assert "bank" in heads and "ports" in heads  # ORGk words and the extra company heads
+    assert "church" not in heads and "steel" not in heads  # frequent surnames
+    text = "Hutchison Ports, Deutsche Bank, Charlotte Church, Ports and Ben Ports."
+    found = []
+    for surface in ("Hutchison Ports", "Deutsche Bank", "Charlotte Church", "Ports and"):
+        start = text.index(surface)
+        surface = surface.removesuffix(" and")
+        found.append((start, start + len(surface), "PER", 0.5))
+    start = text.index("Ben Ports")
+    found.append((start, start + len("Ben Ports"), "LOC", 0.5))
+    tidy = person_with_org_head(text, Tokens.of(text), found, heads)
+    assert [(text[a:b], kind) for a, b, kind, _ in tidy] == [
+        ("Hutchison Ports", "ORG"),
+        ("Deutsche Bank", "ORG"),
+        ("Charlotte Church", "PER"),
+        ("Ports", "PER"),  # one word: a name by itself
+        ("Ben Ports", "LOC"),  # only PER spans change
+    ]
+
+
+def test_subdivision_names_are_cleaned_of_iso_qualifiers() -> None:
+    from training.ner.build_gazetteer import fold_beyond_latin1, subdivision_forms
+
+    assert subdivision_forms("Catalunya [Cataluña]") == ["Catalunya", "Cataluña"]
+    assert subdivision_forms("Madrid, Comunidad de") == ["Madrid"]
+    assert subdivision_forms("Ilocos (Region I)") == ["Ilocos"]
+    assert subdivision_forms("Stockholms län [SE-01]") == ["Stockholms län"]
+    assert subdivision_forms("Xinjiang Uygur Zizhiqu") == ["Xinjiang"]
+    assert subdivision_forms("Fribourg / Freiburg") == ["Fribourg", "Freiburg"]
+    assert subdivision_forms("wallonne, Région") == []
+    assert fold_beyond_latin1("Gujarāt") == "Gujarat"
+    assert fold_beyond_latin1("Baden-Württemberg") == "Baden-Württemberg"
+
+
 def test_russian_nominative_keys_vary_only_a_cyrillic_last_word() -> None:
     from agents.ner.text import lookup_key, russian_nominative_keys
 

@@ -37,7 +37,9 @@ from agents.ner.spans import (
     clean_quotes,
     join_place_region,
     merge_person_tail,
+    org_head_runs,
     org_heads,
+    org_run_heads,
     person_consistency,
     person_with_org_head,
     strip_known_proclitics,
@@ -137,6 +139,7 @@ class EntityTagger:
         # Country and first-level subdivision names: a mention of one is a place (tidy_cased)
         self._places = self._countries | frozenset(json.loads(_data("regions.json")))
         self._org_heads = org_heads(self._gaz_cased.words)
+        self._org_run_heads = org_run_heads(self._gaz_cased.words)
         zipf = ZipfTable(_data("zipf_cased.npz"))
         cased = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
         self._crf_cased = {
@@ -302,6 +305,7 @@ class EntityTagger:
         if profile == "cased":
             spans = tidy_cased(text, tokens, spans, self._places)
             spans = person_with_org_head(text, tokens, spans, self._org_heads)
+            spans = org_head_runs(text, tokens, spans, self._org_run_heads)
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)

@@ -206,6 +206,35 @@ def test_a_person_ending_in_an_organisation_head_is_an_organisation() -> None:
     ]
 
 
+def test_a_capitalised_run_ending_in_an_organisation_head_is_one_organisation() -> None:
+    from agents.ner.spans import org_head_runs, org_run_heads
+    from agents.ner.text import Tokens
+
+    words = {"agency": "ORGk", "party": "ORGk", "bank": "ORGk", "group": "ORGk", "reich": "ORGk"}
+    heads = org_run_heads(words)
+    assert "reich" not in heads and "ports" in heads
+    text = (
+        "But the U.S. Environmental Protection Agency and Labor Party officials met the "
+        "National Bank Group , the Bank of England , Germany and Party X. Ann Bank spoke ."
+    )
+
+    def span(surface: str, kind: str) -> tuple[int, int, str, float]:
+        start = text.index(surface)
+        return (start, start + len(surface), kind, 0.75)
+
+    found = [span("U.S.", "LOC"), span("England", "LOC"), span("Germany", "LOC")]
+    found.append(span("Ann Bank", "PER"))
+    tidy = org_head_runs(text, Tokens.of(text), found, heads)
+    assert [(text[a:b], kind, c) for a, b, kind, c in tidy] == [
+        ("U.S. Environmental Protection Agency", "ORG", 0.75),  # took the LOC «U.S.»
+        ("Labor Party", "ORG", 0.5),
+        ("National Bank Group", "ORG", 0.5),  # the longer run of two heads
+        ("Bank of England", "ORG", 0.75),
+        ("Germany", "LOC", 0.75),
+        ("Ann Bank", "PER", 0.75),  # a person stays a person
+    ]
+
+
 def test_subdivision_names_are_cleaned_of_iso_qualifiers() -> None:
     from training.ner.build_gazetteer import fold_beyond_latin1, subdivision_forms
 

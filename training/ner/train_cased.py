@@ -26,6 +26,18 @@ as one LOC), 5-fold CV over TUNE, pooled / de / en / sv:
 
     (o_bias .75: .661, 1.0: .657 before the last row; pt .717 → .727.)
 
+Then (2026-11-25, second round; details in training/README.md), pooled / de / en / sv (pt):
+
+    before                                          .665  .605  .624  .697  (.727)
+    + ISO 3166-2 subdivisions in the gazetteer      .666  .607  .632  .697  (.722)
+      (common words of multi-word names untagged)
+    + subdivision mention → LOC (regions.json)      .667  .607  .636  .697  (.722)
+    + PER ending in an org head → ORG (spans.py)    .667  .607  .636  .697  (.722)
+    + capitalised run around an org head → ORG      .671  .610  .645  .700  (.723)  ← shipped
+
+    (the same subdivisions with every word tagged LOCm: .665, de .598; 26 more ORGk words
+    «ports», «holdings», ... as features: .664, en .627.)
+
 Measured and dropped (CV, best of o_bias .5 / 1, against .645 for zf alone / .654 with ORGk):
 zf also at ±1 .637, zf conjoined with the language .641, zf conjoined with capitalisation .643,
 the number of 7 other languages where the word is common .642, Zipf table cut at 3 instead of 2

@@ -306,7 +306,7 @@ class EntityTagger:
             Mention(text[a:b], kind, a, b, round(c, 4), self.canonical(text[a:b], kind), creator)
             for a, b, kind, c in spans
         ]
-        return self._read_homographs(link_name_parts(mentions, profile))
+        return self.read_homographs(link_name_parts(mentions, profile))
 
     def _capitals_place(self, text: str, span: Span) -> Span:
         """A dateline's place in capitals at the start of a line is a place («ISLAMABAD
@@ -366,7 +366,7 @@ class EntityTagger:
             keys += russian_nominative_keys(keys[0])
         return profile, keys
 
-    def _read_homographs(self, mentions: list[Mention]) -> list[Mention]:
+    def read_homographs(self, mentions: list[Mention]) -> list[Mention]:
         """عمان is Oman, and Amman, Jordan's capital; «Salvador» is El Salvador and a Brazilian
         city: a country's name that is also a big foreign city's becomes the city when the text
         names that city's country too (data/place_homographs.json, by build_gazetteer.py)."""

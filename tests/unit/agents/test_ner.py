@@ -126,6 +126,24 @@ def test_a_province_is_a_place_and_a_ports_company_an_organisation(
     assert tagger.known_canonical("Zagreb", "LOC") == "Zagreb"  # the city, not «Grad Zagreb»
 
 
+@pytest.mark.parametrize(
+    "text, language, surface, canonical",
+    [  # a country's name that is also a big foreign city's: the text's other places decide
+        ("عمان - ارتفعت صادرات الأردن بنسبة 12 في المئة.", "ar", "عمان", "Amman"),
+        ("مسقط - قالت سلطنة عمان إن الصادرات ارتفعت.", "ar", "عمان", "Oman"),
+        ("Fans in Salvador cheered as Brazil won.", "en", "Salvador", "Salvador"),
+        ("The president of El Salvador met Mexico's leaders.", "en", "El Salvador", "El Salvador"),
+    ],
+)
+def test_a_country_name_shared_by_a_foreign_city_is_read_from_context(
+    tagger: EntityTagger, text: str, language: str, surface: str, canonical: str
+) -> None:
+    (found,) = tagger.tag_batch([(text, language)])
+    check_offsets(text, found)
+    places = {m.text: m.canonical for m in found if m.type == "LOC"}
+    assert places[surface] == canonical
+
+
 def test_known_names_lose_their_proclitic_unknown_words_keep_it(tagger: EntityTagger) -> None:
     text = "وصل الوفد إلى بالعراق ثم وسوريا قبل أن يتوجه إلى واشنطن ."
     (found,) = tagger.tag_batch([(text, "ar")])

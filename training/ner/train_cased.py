@@ -87,6 +87,7 @@ def train(
     c1: float | None = None,
     c2: float | None = None,
     fold: int = 4,
+    max_iter: int = 200,
 ) -> None:
     data: list[Labelled] = []
     attrs: list[list[list[str]]] = []
@@ -106,7 +107,7 @@ def train(
     }
     c1 = C1 if c1 is None else c1
     c2 = C2 if c2 is None else c2
-    train_crf(cased_features(None), data, out, c1, c2, max_iter=200, attrs=attrs, meta=meta)
+    train_crf(cased_features(None), data, out, c1, c2, max_iter=max_iter, attrs=attrs, meta=meta)
 
 
 def main() -> None:

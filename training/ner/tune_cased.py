@@ -5,7 +5,11 @@ pipeline runs it (EntityTagger with its post-rules, true language), entity-level
 up the counts: ~500 validation sentences a language instead of ~100, so differences of ~.01
 pooled F1 can be told from noise. TEST is never read here.
 
+`--dump FILE` writes every validation sentence with its gold and predicted spans (JSON lines:
+fold, lang, text, gold, pred; the first --o-bias) for error analysis.
+
     python -m training.ner.tune_cased [--folds 4] [--o-bias 0.5 1.0] [--c1 .05 --c2 .05]
+        [--max-iter 200] [--dump predictions.jsonl]
 """
 
 from __future__ import annotations
@@ -27,8 +31,16 @@ SCORED = ("en", "de", "pt", "sv")  # ru runs natasha in production
 Tally = dict[str, list[int]]  # 'en', 'en.ORG', ..., 'all' → [tp, fp, fn]
 
 
-def evaluate(tagger: EntityTagger, npz: bytes, data: Path, fold: int, tally: Tally) -> None:
-    """Add the counts of one model on one validation fold to `tally`."""
+def evaluate(
+    tagger: EntityTagger,
+    npz: bytes,
+    data: Path,
+    fold: int,
+    tally: Tally,
+    dump: list[dict[str, object]] | None = None,
+) -> None:
+    """Add the counts of one model on one validation fold to `tally` (and, with `dump`, each
+    sentence's gold and predicted spans, for error analysis)."""
     crf = LinearCRF(npz, cased_features(None))
     tagger._crf_cased = {lang: crf.with_features(cased_features(lang)) for lang in SCORED}
     for lang in SCORED:
@@ -36,6 +48,11 @@ def evaluate(tagger: EntityTagger, npz: bytes, data: Path, fold: int, tally: Tal
         found = tagger.tag_batch([(s.text, lang) for s in sentences])
         predicted = [[(m.start, m.end, m.type) for m in mentions] for mentions in found]
         counts = score([s.spans for s in sentences], predicted)
+        if dump is not None:
+            dump += [
+                {"fold": fold, "lang": lang, "text": s.text, "gold": s.spans, "pred": p}
+                for s, p in zip(sentences, predicted, strict=True)
+            ]
         rows: dict[str, Counts] = {lang: counts["ALL"], "all": counts["ALL"]}
         rows |= {f"{lang}.{t}": counts[t] for t in SCORED_TYPES}
         for key, row in rows.items():
@@ -67,21 +84,39 @@ def main() -> None:
     parser.add_argument("--train-langs", default="en,de,pt,sv,ru")
     parser.add_argument("--c1", type=float, default=None)
     parser.add_argument("--c2", type=float, default=None)
+    parser.add_argument("--max-iter", type=int, default=200, help="L-BFGS iterations")
     parser.add_argument("--o-bias", type=float, nargs="+", default=None)
     parser.add_argument("--folds", default="4", help="4 = tune_val; 0,1,2,3,4 = 5-fold CV")
     parser.add_argument("--types", action="store_true", help="also print P/R/F1 per type")
+    parser.add_argument(
+        "--dump", type=Path, help="write the predictions of the first o_bias (JSON lines)"
+    )
     args = parser.parse_args()
     tagger = EntityTagger(russian="crf")
     biases: list[float | None] = list(args.o_bias) if args.o_bias else [None]
     tallies: dict[float | None, Tally] = {bias: {} for bias in biases}
+    dump: list[dict[str, object]] | None = [] if args.dump else None
     for fold in [int(f) for f in args.folds.split(",")]:
         with tempfile.TemporaryDirectory() as scratch:
             out = Path(scratch) / "crf.npz"
-            train(args.data, args.train_langs.split(","), "tune_fit", out, args.c1, args.c2, fold)
+            train(
+                args.data,
+                args.train_langs.split(","),
+                "tune_fit",
+                out,
+                args.c1,
+                args.c2,
+                fold,
+                args.max_iter,
+            )
             npz = out.read_bytes()
         for bias in biases:
             model = npz if bias is None else with_o_bias(npz, bias)
-            evaluate(tagger, model, args.data, fold, tallies[bias])
+            evaluate(
+                tagger, model, args.data, fold, tallies[bias], dump if bias == biases[0] else None
+            )
+    if dump is not None:
+        args.dump.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in dump))
     for bias, tally in tallies.items():
         row = "  ".join(
             f"{key} {f1(counts):.3f}" for key, counts in tally.items() if "." not in key

@@ -186,6 +186,28 @@ _CALENDAR = frozenset(
     söndag""".split()
 )
 
+# Never a name by itself: unit abbreviations the German CRF tags as people («1,4 Mrd. GBP», «1000
+# v. Chr.») and the currency codes of wire copy.
+_NOT_NAMES = frozenset(
+    "chr mrd mio usd eur gbp jpy chf cny rmb rub sek nok dkk inr brl aud cad".split()
+)
+_DIGITS = re.compile(r"[\d\s.,/-]+")
+
+
+def _not_a_name(key: str) -> bool:
+    """A unit, a currency code, a bare number, or a date («August 2015», «20»)."""
+    words = key.split(" ")
+    return (
+        key in _CALENDAR
+        or key in _NOT_NAMES
+        or bool(_DIGITS.fullmatch(key))
+        or (
+            len(words) > 1
+            and words[0] in _CALENDAR
+            and bool(_DIGITS.fullmatch(" ".join(words[1:])))
+        )
+    )
+
 
 # A regnal number ending a person name («Paul VI», «Richard III»).
 _ROMAN = re.compile(r"[IVX]{1,4}")
@@ -198,8 +220,9 @@ def tidy_cased(
     """Latin/Cyrillic clean-ups the small CRF gets wrong, decided a priori (not tuned):
     a sentence-final full stop is not part of a name («Nairobi.» → «Nairobi»; «Inc.», «J.» and
     «U.S.» keep theirs, and a regnal number gets its stop: «Paul VI.», 5-fold CV over TUNE de
-    .603 → .605, en .615 → .617, pt/sv unchanged); a month or weekday alone is dropped; a
-    country name is a LOC («Kenya has asked donors» is not a person)."""
+    .603 → .605, en .615 → .617, pt/sv unchanged); a month or weekday alone, a month with a
+    year, a bare number, a unit abbreviation or a currency code is dropped; a country name is
+    a LOC («Kenya has asked donors» is not a person)."""
     out: list[Span] = []
     for start, end, kind, confidence in spans:
         if kind == "PER" and text[end : end + 1] == "." and _REGNAL.search(text, start, end):
@@ -216,7 +239,7 @@ def tidy_cased(
             ):
                 end = before[1]
         key = lookup_key(text[start:end], "cased")
-        if key in _CALENDAR:
+        if _not_a_name(key):
             continue
         if kind != "LOC" and key in countries:
             kind = "LOC"

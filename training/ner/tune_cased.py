@@ -6,7 +6,7 @@ up the counts: ~500 validation sentences a language instead of ~100, so differen
 pooled F1 can be told from noise. TEST is never read here.
 
     python -m training.ner.tune_cased [--folds 4] [--o-bias 0.5 1.0] [--c1 .05 --c2 .05]
-        [--types] [--dump preds.json]
+        [--types] [--dump preds.json] [--max-iter 200]
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--o-bias", type=float, nargs="+", default=None)
     parser.add_argument("--folds", default="4", help="4 = tune_val; 0,1,2,3,4 = 5-fold CV")
     parser.add_argument("--types", action="store_true", help="also print P/R/F1 per type")
+    parser.add_argument("--max-iter", type=int, default=200, help="L-BFGS iterations")
     parser.add_argument("--dump", type=Path, help="write the validation predictions (JSON)")
     args = parser.parse_args()
     tagger = EntityTagger(russian="crf")
@@ -91,7 +92,8 @@ def main() -> None:
     for fold in [int(f) for f in args.folds.split(",")]:
         with tempfile.TemporaryDirectory() as scratch:
             out = Path(scratch) / "crf.npz"
-            train(args.data, args.train_langs.split(","), "tune_fit", out, args.c1, args.c2, fold)
+            langs = args.train_langs.split(",")
+            train(args.data, langs, "tune_fit", out, args.c1, args.c2, fold, args.max_iter)
             npz = out.read_bytes()
         for bias in biases:
             model = npz if bias is None else with_o_bias(npz, bias)

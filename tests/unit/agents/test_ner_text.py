@@ -145,6 +145,27 @@ def test_cased_spans_lose_a_final_stop_dates_and_wrong_country_types() -> None:
     ]
 
 
+def test_units_currencies_numbers_and_dates_are_not_names() -> None:
+    from agents.ner.spans import tidy_cased
+    from agents.ner.text import Tokens
+
+    text = "Am 20. August 2015 legten 2 Mrd. GBP um 1000 v. Chr. an, 3M und 7-Eleven auch."
+    found = []
+    for surface, kind in (
+        ("20", "PER"),
+        ("August 2015", "PER"),
+        ("Mrd.", "PER"),
+        ("GBP", "ORG"),
+        ("Chr.", "PER"),
+        ("3M", "ORG"),
+        ("7-Eleven", "ORG"),
+    ):
+        start = text.index(surface)
+        found.append((start, start + len(surface), kind, 0.5))
+    tidy = tidy_cased(text, Tokens.of(text), found, frozenset())
+    assert [text[a:b] for a, b, _, _ in tidy] == ["3M", "7-Eleven"]
+
+
 def test_a_regnal_number_keeps_its_full_stop() -> None:
     from agents.ner.spans import tidy_cased
     from agents.ner.text import Tokens

@@ -203,3 +203,25 @@ def test_dateline_in_the_tagger(tagger: EntityTagger) -> None:
     for text in ("新华社北京11月9日电（记者 王磊）国家统计局发布数据。", "新華社北京11月9日電"):
         found = [(m.text, m.type, m.canonical) for m in tagger.tag_batch([(text, "zh")])[0]]
         assert found[:2] == [(text[:3], "ORG", "Xinhua"), (text[3:5], "LOC", "Beijing")]
+
+
+def test_mention_replacement_keeps_offsets_and_skips_latin_names() -> None:
+    """training/ner/train_zh.augment: each copy's spans cover names of the right type, drawn
+    from the Han-script gold mentions only; sentences without entities are not copied."""
+    from training.ner.corpus import Sentence
+    from training.ner.train_zh import augment
+
+    def sentence(text: str, spans: list[tuple[int, int, str]]) -> Sentence:
+        return Sentence(text, [], [], [], spans)
+
+    data = [
+        sentence("奧巴馬訪問北京。", [(0, 3, "PER"), (5, 7, "LOC")]),
+        sentence("Dietrich說，在巴黎。", [(0, 8, "PER"), (11, 13, "LOC")]),
+        sentence("今天下雨。", []),
+    ]
+    copies = augment(data, 5, seed=1)
+    assert len(copies) == 10 and copies == augment(data, 5, seed=1)
+    for copy in copies:
+        names = {kind: copy.text[a:b] for a, b, kind in copy.spans}
+        assert names["PER"] == "奧巴馬" and names["LOC"] in {"北京", "巴黎"}
+        assert copy.text.endswith(("訪問" + names["LOC"] + "。", "說，在" + names["LOC"] + "。"))

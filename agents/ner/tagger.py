@@ -10,7 +10,7 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
   zh              character CRF with dictionary word-segmentation features (agents/ner/zh.py);
                   Traditional and Simplified (mapped 1:1, offsets unchanged); demonyms
-                  dropped (tidy_zh)
+                  dropped, wire datelines split into agency + place (agents/ner/zh_rules.py)
   anything else   no entities: better nothing than junk
 Figures and how they were measured: bench/ner_eval.py, training/README.md.
 """
@@ -56,7 +56,8 @@ from agents.ner.text import (
     sentence_chunks,
     t2s_table,
 )
-from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher, tidy_zh
+from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
+from agents.ner.zh_rules import split_datelines, tidy_zh
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")
@@ -221,7 +222,10 @@ class EntityTagger:
                 self._zh_emissions(t, toks) for t, toks in zip(simplified, tokens, strict=True)
             ]
             found_zh = self._crf_spans(self._crf_zh, texts, tokens, emissions)
-            spans = [tidy_zh(text, found) for text, found in zip(texts, found_zh, strict=True)]
+            spans = [
+                split_datelines(norm, tidy_zh(text, found), self._zh_is_org, self._zh_is_place)
+                for text, norm, found in zip(texts, simplified, found_zh, strict=True)
+            ]
             creator, profile = self._creators["zh"], "zh"
             norms = list(simplified)
         else:
@@ -317,6 +321,16 @@ class EntityTagger:
             for a, b, kind, c in spans
         ]
         return self.read_homographs(link_name_parts(mentions, profile))
+
+    def _zh_name_type(self, simplified: str) -> str | None:
+        hit = self._aliases.canon["zh"].get(simplified) or self._gaz_zh.names.get(simplified)
+        return str(hit[0]) if hit else None
+
+    def _zh_is_org(self, simplified: str) -> bool:
+        return self._zh_name_type(simplified) == "ORG"
+
+    def _zh_is_place(self, simplified: str) -> bool:
+        return self._zh_name_type(simplified) == "LOC"
 
     def _capitals_place(self, text: str, span: Span) -> Span:
         """A dateline's place in capitals at the start of a line is a place («ISLAMABAD

@@ -8,8 +8,7 @@ giving every character its position in the word (B/M/E/S) and the word's coarse 
 4.0 ms per 2,000 characters here (CPU); this takes ~0.75 ms: the look-ups are numpy
 (agents/ner/han.py), and the name matcher searches the same packed keys of the text.
 
-tidy_zh: a post-rule after the CRF (demonyms dropped; training/ner/tune_zh.py measures rules by
-5-fold CV over TUNE).
+The post-rules after the CRF are in agents/ner/zh_rules.py.
 
 ZhEmitter: the same emission scores as LinearCRF.emissions on zh_types() strings, without
 building one type string per character. The zh features of a character split into parts that
@@ -31,20 +30,9 @@ import numpy.typing as npt
 
 from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.features import PAD_BOS, PAD_EOS, zh_char_features, zh_tag_features
-from agents.ner.gazetteer import NameHit, NameMatcher, Span
+from agents.ner.gazetteer import NameHit, NameMatcher
 from agents.ner.han import HAN_FIRST, HAN_LAST, HanKeys, HanLexicon, han_codes, is_han
 from agents.ner.text import Offsets
-
-
-def tidy_zh(text: str, spans: list[Span]) -> list[Span]:
-    """A place directly followed by 人 (but not 人口 'population') is a demonym ('羅馬人'
-    Romans, '伊朗人質' Iranian hostages), which UNER leaves unlabelled: dropped (5-fold CV over
-    TUNE .648 → .650, training/README.md)."""
-    return [
-        s
-        for s in spans
-        if s[2] != "LOC" or text[s[1] : s[1] + 1] != "人" or text[s[1] : s[1] + 2] == "人口"
-    ]
 
 
 class WordSegmenter:

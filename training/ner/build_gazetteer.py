@@ -400,6 +400,8 @@ def add_aliases(builder: Builder) -> None:
     for canonical, entry in aliases.items():
         if canonical.startswith("_"):
             continue
+        if entry.get("gazetteer") is False:  # alias matching only (aliases.json's _comment)
+            continue
         for form in entry["forms"]:
             builder.add(form, entry["type"], canonical, prio=9)
         builder.add(canonical, entry["type"], canonical, prio=9)

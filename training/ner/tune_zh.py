@@ -2,7 +2,8 @@
 fold, score its `tune_val` through the EntityTagger with its post-rules, entity-level exact
 match), ~500 validation sentences instead of tune_val's 100. TEST is never read here.
 
-    python -m training.ner.tune_zh [--folds 0,1,2,3,4] [--o-bias 0 .5] [--dump preds.json]
+    python -m training.ner.tune_zh [--folds 0,1,2,3,4] [--o-bias 0 .5] [--copies 16]
+        [--dump preds.json]
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.features import FeatureSet
 from agents.ner.zh import ZhEmitter
 from training.ner.corpus import DEFAULT_DATA, SCORED_TYPES, load, part, prf, score
-from training.ner.train_zh import C1, C2, train
+from training.ner.train_zh import C1, C2, COPIES, train
 from training.ner.tune_cased import Tally, as_counts, with_o_bias
 
 
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--o-bias", type=float, nargs="+", default=[0.0])
     parser.add_argument("--folds", default="0,1,2,3,4", help="4 = tune_val only")
     parser.add_argument("--type-bias", default="", help="e.g. ORG=.5,LOC=-.2 (experiment)")
+    parser.add_argument("--copies", type=int, default=COPIES, help="mention-replaced copies")
     parser.add_argument("--dump", type=Path, help="write the validation predictions (JSON)")
     args = parser.parse_args()
     tagger = EntityTagger(russian="crf")
@@ -61,7 +63,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as scratch:
             out = Path(scratch) / "crf.npz"
             fit = part(sentences, "zh", "tune_fit", fold)
-            train(fit, out, args.c1, args.c2, 0.0, f"tune_fit fold {fold}")
+            train(fit, out, args.c1, args.c2, 0.0, f"tune_fit fold {fold}", args.copies)
             npz = out.read_bytes()
         val = part(sentences, "zh", "tune_val", fold)
         for bias in args.o_bias:

@@ -15,7 +15,8 @@ from agents.ner.crf import LinearCRF
 from agents.ner.features import zh_types
 from agents.ner.han import HanKeys, HanLexicon
 from agents.ner.text import Tokens, tokenize
-from agents.ner.zh import WordSegmenter, ZhEmitter, tidy_zh
+from agents.ner.zh import WordSegmenter, ZhEmitter
+from agents.ner.zh_rules import split_datelines, tidy_zh
 
 WORDS = {
     "nr": ["习近平", "奥巴马"],
@@ -160,3 +161,67 @@ def test_tidy_zh_drops_demonyms_but_not_population() -> None:
     text = "羅馬人的祖先，開羅人口增長。"
     spans = [(0, 2, "LOC", 0.9), (7, 9, "LOC", 0.9)]
     assert _tidy(text, spans) == [(7, 9, "LOC")]
+
+
+ORGS = {"新华社", "中新社", "人民日报", "中央社"}
+PLACES = {"北京", "华盛顿", "台北"}
+
+
+def _datelines(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    found = split_datelines(
+        text, [(a, b, k, 0.5) for a, b, k in spans], ORGS.__contains__, PLACES.__contains__
+    )
+    return [(a, b, kind) for a, b, kind, _ in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "want"),
+    [
+        # the customer's case: the CRF read the dateline as one ORG
+        ("新华社北京11月9日电（记者）", [(0, 5, "ORG")], [(0, 3, "ORG"), (3, 5, "LOC")]),
+        # nothing found there; a date makes any 2+ characters after the agency the place
+        ("标题\n中新社阿克苏9日电 文", [], [(3, 6, "ORG"), (6, 9, "LOC")]),
+        # no date: only a known place
+        ("人民日报华盛顿电", [(4, 7, "LOC")], [(0, 4, "ORG"), (4, 7, "LOC")]),
+        ("人民日报发电", [], []),
+        # the paper's own dateline: a place, no ORG
+        ("本报北京11月9日电", [(0, 4, "ORG")], [(2, 4, "LOC")]),
+        # not at a line start: only a span that is exactly agency + place is split
+        ("据中央社台北报道", [(1, 6, "ORG")], [(1, 4, "ORG"), (4, 6, "LOC")]),
+        ("据新华社北京分社报道", [(1, 8, "ORG")], [(1, 8, "ORG")]),
+        ("他说国家电网11月9日电价", [], []),
+    ],
+)
+def test_split_datelines(
+    text: str, spans: list[tuple[int, int, str]], want: list[tuple[int, int, str]]
+) -> None:
+    assert _datelines(text, spans) == want
+
+
+def test_dateline_in_the_tagger(tagger: EntityTagger) -> None:
+    """Traditional or Simplified, the agency gets the alias table's canonical name."""
+    for text in ("新华社北京11月9日电（记者 王磊）国家统计局发布数据。", "新華社北京11月9日電"):
+        found = [(m.text, m.type, m.canonical) for m in tagger.tag_batch([(text, "zh")])[0]]
+        assert found[:2] == [(text[:3], "ORG", "Xinhua"), (text[3:5], "LOC", "Beijing")]
+
+
+def test_mention_replacement_keeps_offsets_and_skips_latin_names() -> None:
+    """training/ner/train_zh.augment: each copy's spans cover names of the right type, drawn
+    from the Han-script gold mentions only; sentences without entities are not copied."""
+    from training.ner.corpus import Sentence
+    from training.ner.train_zh import augment
+
+    def sentence(text: str, spans: list[tuple[int, int, str]]) -> Sentence:
+        return Sentence(text, [], [], [], spans)
+
+    data = [
+        sentence("奧巴馬訪問北京。", [(0, 3, "PER"), (5, 7, "LOC")]),
+        sentence("Dietrich說，在巴黎。", [(0, 8, "PER"), (11, 13, "LOC")]),
+        sentence("今天下雨。", []),
+    ]
+    copies = augment(data, 5, seed=1)
+    assert len(copies) == 10 and copies == augment(data, 5, seed=1)
+    for copy in copies:
+        names = {kind: copy.text[a:b] for a, b, kind in copy.spans}
+        assert names["PER"] == "奧巴馬" and names["LOC"] in {"北京", "巴黎"}
+        assert copy.text.endswith(("訪問" + names["LOC"] + "。", "說，在" + names["LOC"] + "。"))

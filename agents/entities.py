@@ -46,7 +46,9 @@ def with_dateline_place(
     """The place of the dateline the parse stage read («FELIXSTOWE —», «PARIS, 24 nov (AFP)»)
     is a LOC where it opens the body, whatever the model said: the model misses datelines in
     capitals or reads them as acronyms (ORG), and has no model at all for French or Turkish
-    copy. A mention that covers more than the place («新华社北京») is left as it is."""
+    copy. Only a known place or a place in capitals (the wire convention) counts: the parse
+    stage also takes «Дональд Трамп — …» or «إعداد - …» for a dateline. A mention that covers
+    more than the place («新华社北京») is left as it is."""
     if not dateline or not dateline.strip():
         return mentions
     found = re.search(re.escape(dateline.strip()), body[:DATELINE_REACH], re.IGNORECASE)
@@ -60,7 +62,10 @@ def with_dateline_place(
         return mentions
     surface = body[start:end]
     known = tagger.known_canonical(surface, "LOC")
-    canonical = known or (surface.title() if surface.isupper() else surface)
+    in_capitals = len(surface) >= 3 and surface.isupper()  # caseless scripts: never
+    if known is None and (not in_capitals or tagger.known_canonical(surface, "ORG")):
+        return mentions
+    canonical = known or surface.title()
     place = Mention(surface, "LOC", start, end, 1.0, canonical, DATELINE_CREATOR)
     if overlapping:  # the model's own span: its confidence and component, the type LOC
         (own,) = overlapping

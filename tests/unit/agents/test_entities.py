@@ -150,3 +150,20 @@ def test_the_dateline_keeps_the_context_reading_of_a_shared_name(
     assert article.dateline == "عمان"
     places = {e.text: e.canonical for e in article.entities or [] if e.type == "LOC"}
     assert places["عمان"] == "Amman"  # Jordan's capital, not Oman
+
+
+def test_a_dateline_that_is_no_known_place_and_not_in_capitals_adds_nothing(
+    tagger: EntityTagger, identifier: LanguageIdentifier
+) -> None:
+    for body in (  # the parse stage reads these openings as datelines
+        "Дональд Трамп — напыщенный и высокомерный человек, который думает только о себе.",
+        "إعداد - كلاين شميت المانيا متسوبيشي باجيرو في المرحلة الأخيرة من السباق.",
+        "NATO — the alliance said on Monday that its ministers would meet in Brussels.",
+    ):
+        article = tagged(tagger, identifier, orjson.dumps({"headline": "x", "body": body}))
+        assert article.dateline, body  # else this test tests nothing
+        opening = article.dateline
+        assert not any(
+            e.type == "LOC" and e.text.casefold() == opening.casefold()
+            for e in article.entities or []
+        ), body

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pycrfsuite
 
 from agents.ner.crf import bio_spans, save_model
 from agents.ner.features import FeatureSet
@@ -59,6 +58,8 @@ def train_crf(
 ) -> None:
     """Train with CRFsuite (L-BFGS), export weights to `out` (npz), check the export.
     attrs: precomputed attributes per sentence (cross-fitted features), else built here."""
+    import pycrfsuite  # the train extra: the rest of training/ is importable without it (tests)
+
     started = time.time()
     trainer = pycrfsuite.Trainer(verbose=False)
     check: list[list[list[str]]] = []

@@ -94,6 +94,21 @@ def test_russian_case_forms_share_the_canonical_value(
     assert tagger.canonical(surface, "LOC") == canonical
 
 
+@pytest.mark.parametrize(
+    "surface, canonical",
+    [
+        ("Mittelmeer", "Mediterranean Sea"),
+        ("Сибири", "Siberia"),
+        ("Sizilien", "Sicily"),
+        ("Reno", "Reno"),  # a city's own name keeps its entry (Rhine is «Reno» in Portuguese)
+    ],
+)
+def test_seas_ranges_islands_and_rivers_have_an_english_canonical(
+    tagger: EntityTagger, surface: str, canonical: str
+) -> None:
+    assert tagger.known_canonical(surface, "LOC") == canonical
+
+
 def test_an_unknown_name_keeps_its_surface_and_is_not_known(tagger: EntityTagger) -> None:
     assert tagger.known_canonical("Кировскую", "LOC") is None
     assert tagger.canonical("Кировскую", "LOC") == "Кировскую"

@@ -14,11 +14,13 @@ _QUOTES = frozenset("\"“”„«»‹›'‘’()[]{}<>")
 
 
 def strip_leading_article(text: str, spans: list[Span]) -> list[Span]:
-    """'the United States' → 'United States': UNER (and most schemes) exclude the article."""
+    """'the United States' → 'United States': UNER (and most schemes) exclude the article,
+    except in «the Netherlands» (5-fold CV over TUNE en .638 → .642; the canonical value is
+    Netherlands either way)."""
     out: list[Span] = []
     for start, end, kind, confidence in spans:
         article = _LEADING_ARTICLE.match(text[start:end])
-        if article:
+        if article and (kind != "LOC" or text[start + article.end() : end] != "Netherlands"):
             start += article.end()
         if start < end:
             out.append((start, end, kind, confidence))

@@ -386,6 +386,8 @@ class EntityTagger:
             keys = [surface.translate(self._t2s)]
         elif kind == "LOC" and "," in surface:  # «Denver, Colorado»: Denver's value
             keys.append(lookup_key(surface.split(",", 1)[0], profile))
+        elif keys[0].startswith("the "):  # «the Netherlands»
+            keys.append(keys[0][4:])
         else:  # «Москвы», «Москве» → «Москва»: Moscow
             keys += russian_nominative_keys(keys[0])
         return profile, keys

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.ner.spans import clean_quotes, strip_known_proclitics
+from agents.ner.spans import clean_quotes, strip_known_proclitics, strip_leading_article
 from agents.ner.tagger import Mention, link_name_parts
 from agents.ner.text import (
     MAX_CHUNK_TOKENS,
@@ -279,3 +279,13 @@ def test_russian_nominative_keys_vary_only_a_cyrillic_last_word() -> None:
     assert "северная корея" in russian_nominative_keys("северная кореи")
     assert russian_nominative_keys("paris") == []
     assert russian_nominative_keys("рим") == []  # too short to strip an ending safely
+
+
+def test_the_article_goes_except_in_the_netherlands() -> None:
+    text = "the United States and the Netherlands and the UN"
+    spans = [(0, 17, "LOC", 0.9), (22, 37, "LOC", 0.9), (42, 48, "ORG", 0.9)]
+    assert [text[a:b] for a, b, _, _ in strip_leading_article(text, spans)] == [
+        "United States",
+        "the Netherlands",
+        "UN",
+    ]

@@ -66,10 +66,13 @@ def with_dateline_place(
     if known is None and (not in_capitals or tagger.known_canonical(surface, "ORG")):
         return mentions
     canonical = known or surface.title()
-    place = Mention(surface, "LOC", start, end, 1.0, canonical, DATELINE_CREATOR)
-    if overlapping:  # the model's own span: its confidence and component, the type LOC
-        (own,) = overlapping
-        place = Mention(surface, "LOC", start, end, own.confidence, canonical, own.creator)
+    # the model's own span keeps its confidence and component, and becomes a LOC
+    confidence, creator = (
+        (overlapping[0].confidence, overlapping[0].creator)
+        if overlapping
+        else (1.0, DATELINE_CREATOR)
+    )
+    place = Mention(surface, "LOC", start, end, confidence, canonical, creator)
     kept = [m for m in mentions if m not in overlapping]
     return tagger.read_homographs(sorted([*kept, place], key=lambda m: (m.start, m.end)))
 

@@ -322,9 +322,17 @@ class EntityTagger:
         ]
         return self.read_homographs(link_name_parts(mentions, profile))
 
-    def _zh_name_type(self, simplified: str) -> str | None:
-        hit = self._aliases.canon["zh"].get(simplified) or self._gaz_zh.names.get(simplified)
+    def _known(self, profile: str, key: str) -> list[str] | None:
+        """[type, canonical] of a known name by its key: the alias table, else the gazetteer."""
+        gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
+        return self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
+
+    def _name_type(self, profile: str, key: str) -> str | None:
+        hit = self._known(profile, key)
         return str(hit[0]) if hit else None
+
+    def _zh_name_type(self, simplified: str) -> str | None:
+        return self._name_type("zh", simplified)
 
     def _zh_is_org(self, simplified: str) -> bool:
         return self._zh_name_type(simplified) == "ORG"
@@ -346,9 +354,7 @@ class EntityTagger:
         return (start, end, "LOC", confidence) if hit and hit[0] == "LOC" else span
 
     def _arabic_name_type(self, surface: str) -> str | None:
-        key = lookup_key(surface, "ar")
-        hit = self._aliases.canon["ar"].get(key) or self._gaz_ar.names.get(key)
-        return hit[0] if hit else None
+        return self._name_type("ar", lookup_key(surface, "ar"))
 
     def canonical(self, surface: str, kind: str) -> str:
         """The known entity's value (`known_canonical`), else the normalised surface."""
@@ -363,9 +369,8 @@ class EntityTagger:
         """One value per entity however it is written: curated alias, else the gazetteer's
         English name (types must agree); None if neither knows it."""
         profile, keys = self._lookup_keys(surface, kind)
-        gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
         for key in keys:
-            hit = self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
+            hit = self._known(profile, key)
             if hit and hit[0] == kind:
                 return str(hit[1])
         return None

@@ -33,16 +33,19 @@ from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
 from agents.ner.han import HanKeys
+from agents.ner.org_rules import (
+    named_after_org_compound,
+    org_head_runs,
+    org_heads,
+    org_run_heads,
+    person_with_org_head,
+)
 from agents.ner.spans import (
     JOINS_PLACE_REGION,
     clean_quotes,
     join_place_region,
     merge_person_tail,
-    org_head_runs,
-    org_heads,
-    org_run_heads,
     person_consistency,
-    person_with_org_head,
     strip_known_proclitics,
     strip_leading_article,
     tidy_cased,
@@ -122,6 +125,9 @@ class EntityTagger:
     """Load once, then `tag_batch([(text, language), ...])` → one list of Mentions per text."""
 
     CASED = ("en", "de", "pt", "sv", "ru")
+    # Cased languages with a CRF of their own (crf_cased_<lang>.npz, OWN_MODELS in
+    # training/ner/train_cased.py); the others share crf_cased.npz
+    OWN_MODELS = frozenset({"de"})
     SUPPORTED = frozenset({"ar", "zh", *CASED})
 
     def __init__(
@@ -142,10 +148,15 @@ class EntityTagger:
         self._places = self._countries | frozenset(json.loads(_data("regions.json")))
         self._org_heads = org_heads(self._gaz_cased.words)
         self._org_run_heads = org_run_heads(self._gaz_cased.words)
+        self._org_compound_heads = tuple(h for h in self._org_run_heads if len(h) >= 5)
         zipf = ZipfTable(_data("zipf_cased.npz"))
-        cased = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
+        pooled = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
         self._crf_cased = {
-            lang: cased.with_features(FeatureSet("latin", self._gaz_cased, lang, zipf))
+            lang: (
+                LinearCRF(_data(f"crf_cased_{lang}.npz"), pooled.features)
+                if lang in self.OWN_MODELS
+                else pooled
+            ).with_features(FeatureSet("latin", self._gaz_cased, lang, zipf))
             for lang in self.CASED
         }
         self._gaz_zh = Gazetteer.from_gzip(_data("gaz_zh.json.gz"))
@@ -313,6 +324,9 @@ class EntityTagger:
             spans = tidy_cased(text, tokens, spans, self._places)
             spans = person_with_org_head(text, tokens, spans, self._org_heads)
             spans = org_head_runs(text, tokens, spans, self._org_run_heads)
+            spans = named_after_org_compound(
+                text, tokens, spans, self._org_compound_heads, self._is_known_place
+            )
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)
@@ -326,6 +340,9 @@ class EntityTagger:
         """[type, canonical] of a known name by its key: the alias table, else the gazetteer."""
         gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
         return self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
+
+    def _is_known_place(self, surface: str) -> bool:
+        return self._name_type("cased", lookup_key(surface, "cased")) == "LOC"
 
     def _name_type(self, profile: str, key: str) -> str | None:
         hit = self._known(profile, key)

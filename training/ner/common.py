@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import tempfile
 import time
 from pathlib import Path
@@ -39,6 +40,31 @@ def project(sentence: Sentence, keep: tuple[str, ...]) -> tuple[list[str], list[
         for i in inside[1:]:
             labels[i] = "I-" + kind
     return [sentence.text[a:b] for a, b in offsets], labels, offsets, misaligned
+
+
+def augment(
+    sentences: list[Sentence], pools: dict[str, list[str]], copies: int, seed: int
+) -> list[Sentence]:
+    """Mention replacement (400 training sentences are few): `copies` copies of each sentence
+    with entities, every mention of a type in `pools` replaced by a mention of the same type
+    drawn from `pools` (fixed seed: the same copies every run). The CRF sees each context with
+    other names, and each name in other contexts."""
+    rng = random.Random(seed)
+    out: list[Sentence] = []
+    for sentence in sentences:
+        spans = sorted(s for s in sentence.spans if pools.get(s[2]))
+        for _ in range(copies if spans else 0):
+            text, new_spans, at = "", [], 0
+            for start, end, kind in spans:
+                if start < at:  # nested in the previous one
+                    continue
+                name = rng.choice(pools[kind])
+                text += sentence.text[at:start]
+                new_spans.append((len(text), len(text) + len(name), kind))
+                text += name
+                at = end
+            out.append(Sentence(text + sentence.text[at:], [], [], [], new_spans))
+    return out
 
 
 def spans_from_labels(labels: list[str], offsets: Offsets) -> list[GoldSpan]:

@@ -16,7 +16,6 @@ post-rules): python -m training.ner.tune_zh.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from agents.ner.gazetteer import Gazetteer, NameMatcher
 from agents.ner.han import is_han
 from agents.ner.text import Offsets, t2s_table
 from agents.ner.zh import WordSegmenter
-from training.ner.common import MODEL_DIR, Labelled, project, train_crf
+from training.ner.common import MODEL_DIR, Labelled, augment, project, train_crf
 from training.ner.corpus import DEFAULT_DATA, Sentence, load, part
 
 TYPES = ("PER", "ORG", "LOC")
@@ -61,30 +60,6 @@ def mention_pools(sentences: list[Sentence]) -> dict[str, list[str]]:
     return pools
 
 
-def augment(sentences: list[Sentence], copies: int, seed: int) -> list[Sentence]:
-    """Mention replacement (400 training sentences are few): `copies` copies of each sentence
-    with entities, every PER/ORG/LOC mention replaced by a mention of the same type drawn from
-    mention_pools (fixed seed: the same copies every run). The CRF sees each context with
-    other names, and each name in other contexts."""
-    pools = mention_pools(sentences)
-    rng = random.Random(seed)
-    out: list[Sentence] = []
-    for sentence in sentences:
-        spans = sorted(s for s in sentence.spans if s[2] in TYPES and pools[s[2]])
-        for _ in range(copies if spans else 0):
-            text, new_spans, at = "", [], 0
-            for start, end, kind in spans:
-                if start < at:  # nested in the previous one
-                    continue
-                name = rng.choice(pools[kind])
-                text += sentence.text[at:start]
-                new_spans.append((len(text), len(text) + len(name), kind))
-                text += name
-                at = end
-            out.append(Sentence(text + sentence.text[at:], [], [], [], new_spans))
-    return out
-
-
 def train(
     sentences: list[Sentence],
     out: Path,
@@ -95,7 +70,7 @@ def train(
     copies: int = COPIES,
 ) -> None:
     gazetteer = Gazetteer.from_gzip((MODEL_DIR / "gaz_zh.json.gz").read_bytes())
-    sentences = sentences + augment(sentences, copies, AUGMENT_SEED)
+    sentences = sentences + augment(sentences, mention_pools(sentences), copies, AUGMENT_SEED)
     t2s = t2s_table((MODEL_DIR / "zh_t2s.json").read_text(encoding="utf-8"))
     matcher = NameMatcher(gazetteer.names)
     segmenter = WordSegmenter((MODEL_DIR / "zh_words.json.gz").read_bytes())

@@ -6,7 +6,7 @@ up the counts: ~500 validation sentences a language instead of ~100, so differen
 pooled F1 can be told from noise. TEST is never read here.
 
     python -m training.ner.tune_cased [--folds 4] [--o-bias 0.5 1.0] [--c1 .05 --c2 .05]
-        [--types] [--dump preds.json] [--max-iter 200]
+        [--types] [--dump preds.json] [--max-iter 200] [--own de=8]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from agents.ner import EntityTagger
 from agents.ner.crf import LinearCRF, save_model
 from training.ner.corpus import DEFAULT_DATA, SCORED_TYPES, Counts, load, part, prf, score
-from training.ner.train_cased import cased_features, train
+from training.ner.train_cased import OWN_MODELS, cased_features, train
 
 SCORED = ("en", "de", "pt", "sv")  # ru runs natasha in production
 Tally = dict[str, list[int]]  # 'en', 'en.ORG', ..., 'all' → [tp, fp, fn]
@@ -32,12 +32,16 @@ Dumped = list[dict[str, object]]  # one validation sentence: fold, lang, text, g
 
 
 def evaluate(
-    tagger: EntityTagger, npz: bytes, data: Path, fold: int, tally: Tally, dump: Dumped | None
+    tagger: EntityTagger,
+    models: dict[str, bytes],
+    data: Path,
+    fold: int,
+    tally: Tally,
+    dump: Dumped | None,
 ) -> None:
-    """Add the counts of one model on one validation fold to `tally` (and, if `dump` is a
-    list, append each sentence with its gold and predicted spans)."""
-    crf = LinearCRF(npz, cased_features(None))
-    tagger._crf_cased = {lang: crf.with_features(cased_features(lang)) for lang in SCORED}
+    """Add the counts of one fold's models (language → npz) on its validation sentences to
+    `tally` (and, if `dump` is a list, append each sentence with its gold and predicted spans)."""
+    tagger._crf_cased = {lang: LinearCRF(models[lang], cased_features(lang)) for lang in SCORED}
     for lang in SCORED:
         sentences = part(load(lang, data), lang, "tune_val", fold)
         found = tagger.tag_batch([(s.text, lang) for s in sentences])
@@ -84,7 +88,15 @@ def main() -> None:
     parser.add_argument("--types", action="store_true", help="also print P/R/F1 per type")
     parser.add_argument("--max-iter", type=int, default=200, help="L-BFGS iterations")
     parser.add_argument("--dump", type=Path, help="write the validation predictions (JSON)")
+    parser.add_argument(
+        "--own",
+        nargs="*",
+        default=[f"{lang}={copies}" for lang, copies in OWN_MODELS.items()],
+        help="LANG=COPIES: LANG gets its own model, the pooled data plus COPIES mention-replaced "
+        "copies of its sentences (default: the shipped OWN_MODELS; none: --own)",
+    )
     args = parser.parse_args()
+    own = {lang: int(copies) for lang, copies in (item.split("=") for item in args.own)}
     tagger = EntityTagger(russian="crf")
     biases: list[float | None] = list(args.o_bias) if args.o_bias else [None]
     tallies: dict[float | None, Tally] = {bias: {} for bias in biases}
@@ -94,11 +106,21 @@ def main() -> None:
             out = Path(scratch) / "crf.npz"
             langs = args.train_langs.split(",")
             train(args.data, langs, "tune_fit", out, args.c1, args.c2, fold, args.max_iter)
-            npz = out.read_bytes()
+            npz = {lang: out.read_bytes() for lang in SCORED}
+            for lang, copies in own.items():
+                train(
+                    *(args.data, langs, "tune_fit", out, args.c1, args.c2, fold, args.max_iter),
+                    augment_lang=lang,
+                    copies=copies,
+                )
+                npz[lang] = out.read_bytes()
         for bias in biases:
-            model = npz if bias is None else with_o_bias(npz, bias)
+            models = {
+                lang: model if bias is None else with_o_bias(model, bias)
+                for lang, model in npz.items()
+            }
             dump = dumped if args.dump and bias == biases[0] else None
-            evaluate(tagger, model, args.data, fold, tallies[bias], dump)
+            evaluate(tagger, models, args.data, fold, tallies[bias], dump)
     for bias, tally in tallies.items():
         row = "  ".join(
             f"{key} {f1(counts):.3f}" for key, counts in tally.items() if "." not in key

@@ -167,3 +167,22 @@ def test_a_dateline_that_is_no_known_place_and_not_in_capitals_adds_nothing(
             e.type == "LOC" and e.text.casefold() == opening.casefold()
             for e in article.entities or []
         ), body
+
+
+def test_the_german_agency_seed_names_the_union_and_the_agency(
+    tagger: EntityTagger, identifier: LanguageIdentifier
+) -> None:
+    """seeds/003_multi.jsonl (dpa): the union's acronym after «Lokführergewerkschaft» is an
+    organisation, not the city GeoNames lists as «GDL» (Guadalajara's airport code)."""
+    text = (
+        "Bahnstreik beendet\n\nBerlin (dpa) - Im Tarifstreit zwischen der Deutschen Bahn und der "
+        "Lokführergewerkschaft GDL ist eine Einigung erzielt worden. Das teilten beide Seiten "
+        "am Montag in Berlin mit.\n\nFahrgastverbände in Hamburg und München begrüßten die "
+        "Einigung."
+    )
+    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    assert article.language is not None and article.language.code == "de"
+    found = {(e.text, e.type, e.canonical) for e in article.entities or []}
+    assert ("GDL", "ORG", "GDL") in found
+    assert ("dpa", "ORG", "Deutsche Presse-Agentur") in found
+    assert {("Berlin", "LOC", "Berlin"), ("München", "LOC", "Munich")} <= found

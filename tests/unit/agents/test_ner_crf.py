@@ -142,3 +142,37 @@ def test_word_frequency_feature_only_where_the_table_has_the_language() -> None:
         f.startswith("zf=") for f in FeatureSet("latin", gazetteer, "ru", table).base("The")
     )
     assert not any(f.startswith("zf=") for f in FeatureSet("latin", gazetteer, "en").base("The"))
+
+
+def test_own_models_of_the_tagger_are_the_trained_ones() -> None:
+    """The languages with a cased CRF of their own are the ones train_cased.py builds, and
+    each file ships with the tagger."""
+    from agents.ner.tagger import EntityTagger
+    from training.ner.train_cased import OWN_MODELS
+
+    assert frozenset(OWN_MODELS) == EntityTagger.OWN_MODELS
+    for lang in OWN_MODELS:
+        assert files("agents.ner.data").joinpath(f"crf_cased_{lang}.npz").is_file()
+
+
+def test_cased_mention_pools_keep_each_type_apart() -> None:
+    """train_cased's mention replacement: every copy names a PER where the PER was and a LOC
+    where the LOC was, drawn from the gold mentions of that language's sentences."""
+    from training.ner.common import augment
+    from training.ner.corpus import Sentence
+    from training.ner.train_cased import mention_pools
+
+    data = [
+        Sentence("Merkel besuchte Paris.", [], [], [], [(0, 6, "PER"), (16, 21, "LOC")]),
+        Sentence("Scholz reiste nach Rom.", [], [], [], [(0, 6, "PER"), (19, 22, "LOC")]),
+        Sentence("Es regnet.", [], [], [], []),
+    ]
+    copies = augment(data, mention_pools(data), 4, seed=3)
+    assert len(copies) == 8
+    for copy in copies:
+        names = {kind: copy.text[a:b] for a, b, kind in copy.spans}
+        assert names["PER"] in {"Merkel", "Scholz"} and names["LOC"] in {"Paris", "Rom"}
+        assert copy.text in {
+            f"{names['PER']} besuchte {names['LOC']}.",
+            f"{names['PER']} reiste nach {names['LOC']}.",
+        }

@@ -202,7 +202,7 @@ def test_a_place_and_its_region_are_one_location() -> None:
 
 
 def test_a_person_ending_in_an_organisation_head_is_an_organisation() -> None:
-    from agents.ner.spans import org_heads, person_with_org_head
+    from agents.ner.org_rules import org_heads, person_with_org_head
     from agents.ner.text import Tokens
 
     words = {"bank": "ORGk", "steel": "LOCm,PERl", "church": "ORGk,PERl", "hutchison": "PERl"}
@@ -227,8 +227,37 @@ def test_a_person_ending_in_an_organisation_head_is_an_organisation() -> None:
     ]
 
 
+def test_a_name_after_an_organisation_compound_is_an_organisation() -> None:
+    from agents.ner.org_rules import named_after_org_compound
+    from agents.ner.text import Tokens
+
+    heads = ("gewerkschaft", "agentur", "gericht")
+    text = (
+        "Die Lokführergewerkschaft GDL, die Nachrichtenagentur Reuters, das Landgericht Köln, "
+        "die Gewerkschaft Verdi und der Landgerichtsrat Meyer."
+    )
+
+    def span(surface: str, kind: str) -> tuple[int, int, str, float]:
+        start = text.index(surface)
+        return (start, start + len(surface), kind, 0.5)
+
+    found = [span("GDL", "LOC"), span("Reuters", "PER"), span("Köln", "LOC")]
+    found += [span("Verdi", "PER"), span("Meyer", "PER")]
+    known_places = {"GDL", "Köln"}  # GeoNames has «GDL» (Guadalajara's airport code)
+    tidy = named_after_org_compound(
+        text, Tokens.of(text), found, heads, lambda name: name in known_places
+    )
+    assert [(text[a:b], kind) for a, b, kind, _ in tidy] == [
+        ("GDL", "ORG"),  # a place name in capitals: an acronym here
+        ("Reuters", "ORG"),
+        ("Köln", "LOC"),  # a known place keeps its type
+        ("Verdi", "PER"),  # «Gewerkschaft» alone is no compound
+        ("Meyer", "PER"),  # «Landgerichtsrat» does not end in a head
+    ]
+
+
 def test_a_capitalised_run_ending_in_an_organisation_head_is_one_organisation() -> None:
-    from agents.ner.spans import org_head_runs, org_run_heads
+    from agents.ner.org_rules import org_head_runs, org_run_heads
     from agents.ner.text import Tokens
 
     words = {"agency": "ORGk", "party": "ORGk", "bank": "ORGk", "group": "ORGk", "reich": "ORGk"}

@@ -206,10 +206,12 @@ def test_dateline_in_the_tagger(tagger: EntityTagger) -> None:
 
 
 def test_mention_replacement_keeps_offsets_and_skips_latin_names() -> None:
-    """training/ner/train_zh.augment: each copy's spans cover names of the right type, drawn
-    from the Han-script gold mentions only; sentences without entities are not copied."""
+    """training/ner/common.augment with train_zh's pools: each copy's spans cover names of the
+    right type, drawn from the Han-script gold mentions only; sentences without entities are
+    not copied."""
+    from training.ner.common import augment
     from training.ner.corpus import Sentence
-    from training.ner.train_zh import augment
+    from training.ner.train_zh import mention_pools
 
     def sentence(text: str, spans: list[tuple[int, int, str]]) -> Sentence:
         return Sentence(text, [], [], [], spans)
@@ -219,8 +221,9 @@ def test_mention_replacement_keeps_offsets_and_skips_latin_names() -> None:
         sentence("Dietrich說，在巴黎。", [(0, 8, "PER"), (11, 13, "LOC")]),
         sentence("今天下雨。", []),
     ]
-    copies = augment(data, 5, seed=1)
-    assert len(copies) == 10 and copies == augment(data, 5, seed=1)
+    pools = mention_pools(data)
+    copies = augment(data, pools, 5, seed=1)
+    assert len(copies) == 10 and copies == augment(data, pools, 5, seed=1)
     for copy in copies:
         names = {kind: copy.text[a:b] for a, b, kind in copy.spans}
         assert names["PER"] == "奧巴馬" and names["LOC"] in {"北京", "巴黎"}

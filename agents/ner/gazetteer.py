@@ -227,10 +227,12 @@ class AliasTable:
     def apply(
         self, text: str, profile: str, tokens: Tokens, spans: list[Span], norm: str | None = None
     ) -> list[Span]:
-        """Alias spans replace the model spans they overlap. They are also added where the model
-        found nothing, except single-word forms marked ambiguous (القاعدة is also 'the base'),
-        which only correct spans the model found. norm: same_length_norm(text, profile), when
-        the caller has it (the Chinese path translates every text to Simplified already)."""
+        """Alias spans replace the model spans they overlap, but in cased scripts not a wider
+        person or organisation name (capitalised words only) the model found around them. They
+        are also added where the model found nothing, except single-word forms marked ambiguous
+        (القاعدة is also 'the base'), which only correct spans the model found. norm:
+        same_length_norm(text, profile), when the caller has it (the Chinese path translates
+        every text to Simplified already)."""
         if norm is None:
             norm = same_length_norm(text, profile, self._t2s)
         first_token, last_token = tokens.first, tokens.last
@@ -240,6 +242,15 @@ class AliasTable:
         out = list(spans)
         for start, end, kind, _, addable in hits:
             overlap = [s for s in out if s[0] < end and start < s[1]]
+            if profile == "cased" and any(
+                s[2] in ("PER", "ORG")
+                and s[0] <= start
+                and end <= s[1]
+                and s[:2] != (start, end)
+                and all(w[:1].isupper() for w in text[s[0] : s[1]].split())
+                for s in overlap
+            ):
+                continue  # inside a wider name: «BBC World Service», «Nikola Tesla»
             if overlap or addable or last_token[end] > first_token[start]:
                 confidence = max([s[3] for s in overlap], default=0.9)
                 out = [s for s in out if s not in overlap] + [(start, end, kind, confidence)]

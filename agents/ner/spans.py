@@ -224,7 +224,8 @@ def tidy_cased(
     «U.S.» keep theirs, and a regnal number gets its stop: «Paul VI.», 5-fold CV over TUNE de
     .603 → .605, en .615 → .617, pt/sv unchanged); a month or weekday alone, a month with a
     year, a bare number, a unit abbreviation or a currency code is dropped; a country name is
-    a LOC («Kenya has asked donors» is not a person)."""
+    a LOC («Kenya has asked donors» is not a person); a Swedish «:s» genitive stays on its
+    name («EU:s», as UNER writes it)."""
     out: list[Span] = []
     for start, end, kind, confidence in spans:
         if kind == "PER" and text[end : end + 1] == "." and _REGNAL.search(text, start, end):
@@ -240,6 +241,8 @@ def tidy_cased(
                 and not _ROMAN.fullmatch(word)
             ):
                 end = before[1]
+        if text[end : end + 2] == ":s" and not text[end + 2 : end + 3].isalnum():
+            end += 2  # the Swedish genitive of an acronym belongs to it: «EU:s», «VW:s»
         key = lookup_key(text[start:end], "cased")
         if _not_a_name(key):
             continue

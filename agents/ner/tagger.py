@@ -410,6 +410,8 @@ class EntityTagger:
             keys.append(lookup_key(surface.split(",", 1)[0], profile))
         elif keys[0].startswith("the "):  # «the Netherlands»
             keys.append(keys[0][4:])
+        elif surface.endswith(":s"):  # Swedish genitive: «EU:s», «VW:s»
+            keys.append(lookup_key(surface[:-2], profile))
         else:  # «Москвы», «Москве» → «Москва»: Moscow
             keys += russian_nominative_keys(keys[0])
         return profile, keys

@@ -116,6 +116,41 @@ def test_an_unknown_name_keeps_its_surface_and_is_not_known(tagger: EntityTagger
     assert tagger.canonical("Москвы", "PER") == "Москвы"  # the types must agree
 
 
+def test_curated_companies_and_bodies_across_scripts(tagger: EntityTagger) -> None:
+    """aliases.json: well-known organisations get one canonical in every script; a wider
+    name around one stays whole, and an ambiguous form is never added on its own."""
+    texts = [
+        ("The BBC World Service said Samsung and Airbus signed with UNICEF.", "en"),
+        ("Nikola Tesla and Walt Disney Company executives met at Amazon Web Services.", "en"),
+        ("The Amazon rainforest is burning, Greenpeace said.", "en"),
+        ("أعلنت سامسونغ عن هواتف جديدة، وقالت هواوي إنها سترد.", "ar"),
+        ("Компания Газпром и Сбербанк подписали соглашение.", "ru"),
+    ]
+    found = [{m.text: (m.type, m.canonical) for m in ms} for ms in tagger.tag_batch(texts)]
+    assert found[0]["BBC World Service"][0] == "ORG" and "BBC" not in found[0]
+    assert found[0]["Samsung"] == found[3]["سامسونغ"] == ("ORG", "Samsung")
+    assert found[0]["Airbus"] == ("ORG", "Airbus")
+    assert found[0]["UNICEF"] == ("ORG", "UNICEF")
+    assert found[1]["Walt Disney Company"] == ("ORG", "The Walt Disney Company")
+    assert found[1]["Amazon Web Services"] == ("ORG", "Amazon.com")
+    assert "Amazon" not in found[2] and found[2]["Greenpeace"] == ("ORG", "Greenpeace")
+    assert found[3]["هواوي"] == ("ORG", "Huawei")
+    assert found[4]["Газпром"] == ("ORG", "Gazprom") and found[4]["Сбербанк"][1] == "Sberbank"
+
+
+def test_a_swedish_genitive_stays_on_its_name_and_keeps_the_canonical(
+    tagger: EntityTagger,
+) -> None:
+    text = "Nyheten sänkte VW:s värde, och ECB:s beslut kom efter EU:s möte."
+    (found,) = tagger.tag_batch([(text, "sv")])
+    check_offsets(text, found)
+    assert [(m.text, m.canonical) for m in found] == [
+        ("VW:s", "Volkswagen"),
+        ("ECB:s", "European Central Bank"),
+        ("EU:s", "European Union"),
+    ]
+
+
 def test_a_dateline_in_capitals_is_a_place(tagger: EntityTagger) -> None:
     text = "ISLAMABAD (Reuters) - Floods hit Pakistan on Monday, NATO said."
     (found,) = tagger.tag_batch([(text, "en")])

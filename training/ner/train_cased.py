@@ -161,6 +161,7 @@ def train(
     max_iter: int = 200,
     augment_lang: str | None = None,
     copies: int = 0,
+    seed: int = AUGMENT_SEED,
 ) -> None:
     """Train on `langs`; with `augment_lang`, its sentences also get `copies` mention-replaced
     copies (a language's own model, OWN_MODELS)."""
@@ -170,7 +171,7 @@ def train(
         sentences = part(load(lang, data_dir), lang, which, fold)
         if lang == augment_lang:
             sentences = sentences + augment(
-                sentences, mention_pools(sentences), copies, AUGMENT_SEED
+                sentences, mention_pools(sentences), copies, seed
             )
         features = cased_features(lang)
         for sentence in sentences:

@@ -22,7 +22,7 @@ import numpy as np
 from agents.ner import EntityTagger
 from agents.ner.crf import LinearCRF, save_model
 from training.ner.corpus import DEFAULT_DATA, SCORED_TYPES, Counts, load, part, prf, score
-from training.ner.train_cased import OWN_MODELS, cased_features, train
+from training.ner.train_cased import AUGMENT_SEED, OWN_MODELS, cased_features, train
 
 SCORED = ("en", "de", "pt", "sv")  # ru runs natasha in production
 Tally = dict[str, list[int]]  # 'en', 'en.ORG', ..., 'all' → [tp, fp, fn]
@@ -95,6 +95,7 @@ def main() -> None:
         help="LANG=COPIES: LANG gets its own model, the pooled data plus COPIES mention-replaced "
         "copies of its sentences (default: the shipped OWN_MODELS; none: --own)",
     )
+    parser.add_argument("--seed", type=int, default=AUGMENT_SEED, help="of the copies")
     args = parser.parse_args()
     own = {lang: int(copies) for lang, copies in (item.split("=") for item in args.own)}
     tagger = EntityTagger(russian="crf")
@@ -112,6 +113,7 @@ def main() -> None:
                     *(args.data, langs, "tune_fit", out, args.c1, args.c2, fold, args.max_iter),
                     augment_lang=lang,
                     copies=copies,
+                    seed=args.seed,
                 )
                 npz[lang] = out.read_bytes()
         for bias in biases:

@@ -227,6 +227,14 @@ def test_a_person_ending_in_an_organisation_head_is_an_organisation() -> None:
     ]
 
 
+def span_of(
+    text: str, surface: str, kind: str, confidence: float = 0.5
+) -> tuple[int, int, str, float]:
+    """The span of the first occurrence of `surface` in `text`."""
+    start = text.index(surface)
+    return (start, start + len(surface), kind, confidence)
+
+
 def test_a_name_after_an_organisation_compound_is_an_organisation() -> None:
     from agents.ner.org_rules import named_after_org_compound
     from agents.ner.text import Tokens
@@ -237,12 +245,9 @@ def test_a_name_after_an_organisation_compound_is_an_organisation() -> None:
         "die Gewerkschaft Verdi und der Landgerichtsrat Meyer."
     )
 
-    def span(surface: str, kind: str) -> tuple[int, int, str, float]:
-        start = text.index(surface)
-        return (start, start + len(surface), kind, 0.5)
-
-    found = [span("GDL", "LOC"), span("Reuters", "PER"), span("Köln", "LOC")]
-    found += [span("Verdi", "PER"), span("Meyer", "PER")]
+    found = [span_of(text, name, kind) for name, kind in [("GDL", "LOC"), ("Reuters", "PER")]]
+    found += [span_of(text, name, kind) for name, kind in [("Köln", "LOC"), ("Verdi", "PER")]]
+    found.append(span_of(text, "Meyer", "PER"))
     known_places = {"GDL", "Köln"}  # GeoNames has «GDL» (Guadalajara's airport code)
     tidy = named_after_org_compound(
         text, Tokens.of(text), found, heads, lambda name: name in known_places
@@ -268,12 +273,8 @@ def test_a_capitalised_run_ending_in_an_organisation_head_is_one_organisation() 
         "National Bank Group , the Bank of England , Germany and Party X. Ann Bank spoke ."
     )
 
-    def span(surface: str, kind: str) -> tuple[int, int, str, float]:
-        start = text.index(surface)
-        return (start, start + len(surface), kind, 0.75)
-
-    found = [span("U.S.", "LOC"), span("England", "LOC"), span("Germany", "LOC")]
-    found.append(span("Ann Bank", "PER"))
+    found = [span_of(text, place, "LOC", 0.75) for place in ("U.S.", "England", "Germany")]
+    found.append(span_of(text, "Ann Bank", "PER", 0.75))
     tidy = org_head_runs(text, Tokens.of(text), found, heads)
     assert [(text[a:b], kind, c) for a, b, kind, c in tidy] == [
         ("U.S. Environmental Protection Agency", "ORG", 0.75),  # took the LOC «U.S.»

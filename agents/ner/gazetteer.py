@@ -230,9 +230,9 @@ class AliasTable:
         """Alias spans replace the model spans they overlap, but in cased scripts not a wider
         person or organisation name (capitalised words only) the model found around them. They
         are also added where the model found nothing, except single-word forms marked ambiguous
-        (القاعدة is also 'the base'), which only correct spans the model found. norm:
-        same_length_norm(text, profile), when the caller has it (the Chinese path translates
-        every text to Simplified already)."""
+        (القاعدة is also 'the base'), which only correct spans the model found unless alone in
+        brackets («(AP)»). norm: same_length_norm(text, profile), when the caller has it (the
+        Chinese path translates every text to Simplified already)."""
         if norm is None:
             norm = same_length_norm(text, profile, self._t2s)
         first_token, last_token = tokens.first, tokens.last
@@ -251,7 +251,9 @@ class AliasTable:
                 for s in overlap
             ):
                 continue  # inside a wider name: «BBC World Service», «Nikola Tesla»
-            if overlap or addable or last_token[end] > first_token[start]:
+            # a form alone in brackets is a credit or an abbreviation: «NAIROBI (AP) —»
+            bracketed = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+            if overlap or addable or bracketed or last_token[end] > first_token[start]:
                 confidence = max([s[3] for s in overlap], default=0.9)
                 out = [s for s in out if s not in overlap] + [(start, end, kind, confidence)]
         return sorted(out)

@@ -127,7 +127,7 @@ class EntityTagger:
     CASED = ("en", "de", "pt", "sv", "ru")
     # Cased languages with a CRF of their own (crf_cased_<lang>.npz, OWN_MODELS in
     # training/ner/train_cased.py); the others share crf_cased.npz
-    OWN_MODELS = frozenset({"de"})
+    OWN_MODELS = frozenset({"de", "en", "pt"})
     SUPPORTED = frozenset({"ar", "zh", *CASED})
 
     def __init__(

@@ -138,6 +138,14 @@ def test_curated_companies_and_bodies_across_scripts(tagger: EntityTagger) -> No
     assert found[4]["Газпром"] == ("ORG", "Gazprom") and found[4]["Сбербанк"][1] == "Sberbank"
 
 
+def test_an_ambiguous_agency_form_in_brackets_is_the_agency(tagger: EntityTagger) -> None:
+    """«AP» is only a correction in running text, but «(AP)» is the wire credit."""
+    text = "NAIROBI, Kenya (AP) — Drought has left millions hungry, officials said."
+    (found,) = tagger.tag_batch([(text, "en")])
+    check_offsets(text, found)
+    assert ("AP", "ORG", "Associated Press") in {(m.text, m.type, m.canonical) for m in found}
+
+
 def test_a_swedish_genitive_stays_on_its_name_and_keeps_the_canonical(
     tagger: EntityTagger,
 ) -> None:

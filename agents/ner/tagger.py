@@ -4,9 +4,10 @@ offsets into the input text, a confidence, a canonical name and the component th
 Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in wheels):
   ar              linear-chain CRF, Arabic features (normalisation, proclitics, gazetteer,
                   transliteration score); trained on CLEANANERCorp (GPL-3.0 data)
-  en de pt sv     one pooled CRF for cased alphabets with language-conjoined features and each
-                  word's frequency in its language (wordfreq, CC BY-SA 4.0), trained on the
-                  TUNE halves of UNER PUD (CC BY-SA 4.0)
+  en de pt sv     CRFs for cased alphabets with language-conjoined features and each word's
+                  frequency in its language (wordfreq, CC BY-SA 4.0), trained on the TUNE
+                  halves of UNER PUD (CC BY-SA 4.0): one pooled model (sv), and for en, de and
+                  pt their own (the pooled data + mention-replaced copies of the language)
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
   zh              character CRF with dictionary word-segmentation features (agents/ner/zh.py);
                   Traditional and Simplified (mapped 1:1, offsets unchanged); demonyms
@@ -21,7 +22,7 @@ import gc
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib.resources import files
 from typing import Any
 
@@ -33,6 +34,7 @@ from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
 from agents.ner.han import HanKeys
+from agents.ner.mentions import Mention, link_name_parts
 from agents.ner.org_rules import (
     named_after_org_compound,
     org_head_runs,
@@ -66,17 +68,6 @@ VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `crea
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    text: str
-    type: str  # PER | ORG | LOC | MISC
-    start: int
-    end: int
-    confidence: float
-    canonical: str
-    creator: str  # component@version
-
-
 def _data(name: str) -> bytes:
     return files("agents.ner.data").joinpath(name).read_bytes()
 
@@ -100,25 +91,6 @@ def load_arabic_gazetteer() -> Gazetteer:
 
 def load_t2s() -> dict[int, str]:
     return t2s_table(_data("zh_t2s.json").decode("utf-8"))
-
-
-def link_name_parts(mentions: list[Mention], profile: str) -> list[Mention]:
-    """«وأضاف وارين» after «ستيف وارين»: a one-word person mention that is a word of exactly one
-    longer person name in the same text gets that name's canonical value."""
-    owners: dict[str, set[str]] = {}
-    for m in mentions:
-        words = lookup_key(m.text, profile).split(" ")
-        if m.type == "PER" and len(words) >= 2:
-            for word in words:
-                owners.setdefault(word, set()).add(m.canonical)
-    if not owners:
-        return mentions
-    linked = []
-    for m in mentions:
-        key = lookup_key(m.text, profile)
-        names = owners.get(key, set()) if m.type == "PER" and " " not in key else set()
-        linked.append(replace(m, canonical=next(iter(names))) if len(names) == 1 else m)
-    return linked
 
 
 class EntityTagger:

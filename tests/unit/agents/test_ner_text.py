@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agents.ner.mentions import Mention, link_name_parts
 from agents.ner.spans import clean_quotes, strip_known_proclitics, strip_leading_article
-from agents.ner.tagger import Mention, link_name_parts
 from agents.ner.text import (
     MAX_CHUNK_TOKENS,
     Tokens,

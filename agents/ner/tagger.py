@@ -97,9 +97,13 @@ class EntityTagger:
     """Load once, then `tag_batch([(text, language), ...])` → one list of Mentions per text."""
 
     CASED = ("en", "de", "pt", "sv", "ru")
-    # Cased languages with a CRF of their own (crf_cased_<lang>.npz, OWN_MODELS in
-    # training/ner/train_cased.py); the others share crf_cased.npz
-    OWN_MODELS = frozenset({"de", "en", "pt"})
+    # Cased languages with a CRF of their own: those whose crf_cased_<lang>.npz ships (OWN_MODELS
+    # in training/ner/train_cased.py builds them); the others share crf_cased.npz
+    OWN_MODELS = frozenset(
+        lang
+        for lang in CASED
+        if files("agents.ner.data").joinpath(f"crf_cased_{lang}.npz").is_file()
+    )
     SUPPORTED = frozenset({"ar", "zh", *CASED})
 
     def __init__(

@@ -22,6 +22,11 @@ def tagged(tagger: EntityTagger, identifier: LanguageIdentifier, payload: bytes)
     return article
 
 
+def tagged_text(tagger: EntityTagger, identifier: LanguageIdentifier, text: str) -> Article:
+    """A raw article given as one text (headline, blank line, body), through the stage."""
+    return tagged(tagger, identifier, orjson.dumps({"text": text}))
+
+
 def test_seed_entities_with_exact_offsets(
     tagger: EntityTagger, identifier: LanguageIdentifier, seed_bytes: bytes
 ) -> None:
@@ -108,7 +113,7 @@ def test_the_dateline_place_is_a_place_even_without_a_model_for_the_language(
         "Grève à la SNCF\n\nPARIS, 24 nov (AFP) - Le trafic ferroviaire était très perturbé "
         "mardi, a indiqué la direction de la SNCF, qui prévoit un TGV sur deux."
     )
-    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    article = tagged_text(tagger, identifier, text)
     assert article.language is not None and article.language.code == "fr"
     assert article.dateline == "PARIS"
     (place,) = article.entities or []
@@ -125,7 +130,7 @@ def test_a_dateline_the_model_missed_is_added_with_a_readable_canonical(
         "Britain's busiest freight port on Monday after crane operators voted to accept a "
         "revised pay offer, the Unite union said."
     )
-    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    article = tagged_text(tagger, identifier, text)
     places = {(e.text, e.type, e.canonical) for e in article.entities or []}
     assert ("FELIXSTOWE", "LOC", "Felixstowe") in places
     assert ("Britain", "LOC", "United Kingdom") in places
@@ -146,7 +151,7 @@ def test_the_dateline_keeps_the_context_reading_of_a_shared_name(
         "ارتفاع الصادرات\n\nعمان - أعلنت دائرة الإحصاءات العامة في الأردن، الاثنين، أن "
         "الصادرات غير النفطية ارتفعت بنسبة 12 في المئة خلال الأشهر التسعة الأولى من العام."
     )
-    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    article = tagged_text(tagger, identifier, text)
     assert article.dateline == "عمان"
     places = {e.text: e.canonical for e in article.entities or [] if e.type == "LOC"}
     assert places["عمان"] == "Amman"  # Jordan's capital, not Oman
@@ -180,7 +185,7 @@ def test_the_german_agency_seed_names_the_union_and_the_agency(
         "am Montag in Berlin mit.\n\nFahrgastverbände in Hamburg und München begrüßten die "
         "Einigung."
     )
-    article = tagged(tagger, identifier, orjson.dumps({"text": text}))
+    article = tagged_text(tagger, identifier, text)
     assert article.language is not None and article.language.code == "de"
     found = {(e.text, e.type, e.canonical) for e in article.entities or []}
     assert ("GDL", "ORG", "GDL") in found

@@ -250,3 +250,91 @@ def tidy_cased(
             kind = "LOC"
         out.append((start, end, kind, confidence))
     return out
+
+
+def extend_to_known_name(
+    text: str, tokens: Tokens, spans: list[Span], names: dict[str, list[str]]
+) -> list[Span]:
+    """A span that a capitalised neighbour word completes into a name the gazetteer knows with
+    the same type takes that word: «South [America]» → «South America», «Northern [Ireland]»,
+    «Baja [California]» (the CRF reads the compass word as an adjective). One word on each side,
+    never a word of another span."""
+    offsets, first, last = tokens.offsets, tokens.first, tokens.last
+    taken = {
+        i
+        for start, end, _, _ in spans
+        if start in first and end in last
+        for i in range(first[start], last[end] + 1)
+    }
+    out: list[Span] = []
+    for start, end, kind, confidence in spans:
+        if start in first and end in last:
+            i, j = first[start], last[end]
+            if i > 0 and i - 1 not in taken and text[offsets[i - 1][0]].isupper():
+                known = names.get(lookup_key(text[offsets[i - 1][0] : end], "cased"))
+                if known and known[0] == kind:
+                    start = offsets[i - 1][0]
+            if j + 1 < len(offsets) and j + 1 not in taken and text[offsets[j + 1][0]].isupper():
+                known = names.get(lookup_key(text[start : offsets[j + 1][1]], "cased"))
+                if known and known[0] == kind:
+                    end = offsets[j + 1][1]
+        out.append((start, end, kind, confidence))
+    return out
+
+
+# Lower-case words that do begin names: name particles («de Meza», «van Gogh», «bin Laden»)
+# and the article strip_leading_article deals with.
+_NAME_PARTICLES = frozenset(
+    "the de da do dos das di du del della van von der den ter al el la le bin ibn ben af zu".split()
+)
+
+
+def trim_lowercase_lead(text: str, tokens: Tokens, spans: list[Span]) -> list[Span]:
+    """Leading lower-case words are not part of a name: «northern [Ontario]», «macedônio [Amintas
+    I]» (the CRF runs an adjective into the name). Name particles stay («de Meza»); a word with
+    a capital inside is a brand («iPhone»), not lower-case."""
+    offsets, first, last = tokens.offsets, tokens.first, tokens.last
+    out: list[Span] = []
+    for start, end, kind, confidence in spans:
+        if start in first and end in last:
+            i, j = first[start], last[end]
+            while i < j:
+                word = text[offsets[i][0] : offsets[i][1]]
+                if not (word.isalpha() and word.islower()) or word in _NAME_PARTICLES:
+                    break
+                i += 1
+            start = offsets[i][0]
+        out.append((start, end, kind, confidence))
+    return out
+
+
+# Last words that make a capitalised run a place («Pearl Harbor», «Golden Gate Park», «Irish
+# Seas», «Capitol Hill»), which the CRF reads as a first name + surname. Written a priori.
+PLACE_HEADS = frozenset(
+    """harbor harbour street avenue road square bridge sea seas ocean gulf strait canyon
+    peninsula desert mountains valley hill park lake bay river island islands forest beach
+    straße strasse platz gebirge meer see insel tal rua avenida praça ilha serra baía rio mar
+    gatan vägen torget sjön ön älven""".split()
+)
+# Of those, the common surnames («Damon Hill», «Nick Park»): a two-word span
+# that begins with a known first name keeps its person.
+_SURNAME_HEADS = frozenset("hill park lake bay river island forest beach see mar rio".split())
+
+
+def person_with_place_head(
+    text: str, tokens: Tokens, spans: list[Span], words: dict[str, str]
+) -> list[Span]:
+    """A PER span of two or more words whose last word is a PLACE_HEADS word is a place.
+    words: the gazetteer's word tags ('PERf' = a first name)."""
+    offsets, first, last = tokens.offsets, tokens.first, tokens.last
+    out: list[Span] = []
+    for start, end, kind, confidence in spans:
+        if kind == "PER" and start in first and end in last and last[end] > first[start]:
+            i, j = first[start], last[end]
+            head = text[offsets[j][0] : offsets[j][1]].lower()
+            opening = text[offsets[i][0] : offsets[i][1]].lower()
+            first_name = "PERf" in words.get(opening, "").split(",")
+            if head in PLACE_HEADS and not (head in _SURNAME_HEADS and j == i + 1 and first_name):
+                kind = "LOC"
+        out.append((start, end, kind, confidence))
+    return out

@@ -45,12 +45,15 @@ from agents.ner.org_rules import (
 from agents.ner.spans import (
     JOINS_PLACE_REGION,
     clean_quotes,
+    extend_to_known_name,
     join_place_region,
     merge_person_tail,
     person_consistency,
+    person_with_place_head,
     strip_known_proclitics,
     strip_leading_article,
     tidy_cased,
+    trim_lowercase_lead,
 )
 from agents.ner.text import (
     Tokens,
@@ -297,8 +300,11 @@ class EntityTagger:
         spans = merge_person_tail(text, tokens, spans)
         spans = person_consistency(text, profile, spans)
         if profile == "cased":
+            spans = trim_lowercase_lead(text, tokens, spans)
+            spans = extend_to_known_name(text, tokens, spans, self._gaz_cased.names)
             spans = tidy_cased(text, tokens, spans, self._places)
             spans = person_with_org_head(text, tokens, spans, self._org_heads)
+            spans = person_with_place_head(text, tokens, spans, self._gaz_cased.words)
             spans = org_head_runs(text, tokens, spans, self._org_run_heads)
             spans = named_after_org_compound(
                 text, tokens, spans, self._org_compound_heads, self._is_known_place

@@ -185,6 +185,19 @@ def test_a_province_is_a_place_and_a_ports_company_an_organisation(
     assert tagger.known_canonical("Zagreb", "LOC") == "Zagreb"  # the city, not «Grad Zagreb»
 
 
+def test_a_continent_is_not_the_country_its_last_word_names(tagger: EntityTagger) -> None:
+    """The CRF tagged «America» in «South America», whose canonical is the United States: a
+    dashboard counted the continent as the country."""
+    text = "Tourists flew from South America to Pearl Harbor and northern Ontario."
+    (found,) = tagger.tag_batch([(text, "en")])
+    check_offsets(text, found)
+    by_text = {m.text: (m.type, m.canonical) for m in found}
+    assert by_text["South America"] == ("LOC", "South America")
+    assert by_text["Pearl Harbor"][0] == "LOC"
+    assert by_text["Ontario"] == ("LOC", "Ontario")
+    assert "United States" not in {m.canonical for m in found}
+
+
 @pytest.mark.parametrize(
     "text, language, surface, canonical",
     [  # a country's name that is also a big foreign city's: the text's other places decide

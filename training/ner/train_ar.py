@@ -17,16 +17,18 @@ import random
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from agents.ner.crf import LinearCRF
 from agents.ner.features import FeatureSet
-from agents.ner.gazetteer import CharNB, Gazetteer
+from agents.ner.gazetteer import CharNB, Gazetteer, ZipfTable
 from agents.ner.text import ar_norm, ar_strip
 from training.ner.common import MODEL_DIR, Labelled, project, spans_from_labels, train_crf
 from training.ner.corpus import ARABIC_TRAIN, DEFAULT_DATA, Sentence, load, part, prf, score
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 C1, C2 = 0.1, 0.01  # chosen with --tune
+MAX_ITER = 150  # L-BFGS iterations (train_crf's default)
 NB_FILE = MODEL_DIR / "translit_ar.json.gz"
 TUNE_GRID = [(0.05, 0.05), (0.1, 0.01), (0.2, 0.01), (0.02, 0.1), (0.0, 0.5)]
 
@@ -86,19 +88,60 @@ def save_nb(nb: CharNB) -> None:
 
 
 def crossfit_attrs(
-    train: list[Sentence], data: list[Labelled], gazetteer: Gazetteer, features: FeatureSet
+    train: list[Sentence],
+    data: list[Labelled],
+    gazetteer: Gazetteer,
+    features: FeatureSet,
+    origin: list[int] | None = None,
 ) -> list[list[list[str]]]:
     """Features of a training sentence use an NB that never saw that sentence (2 folds), so the
-    'fx' feature is as (un)reliable in training as on new text."""
+    'fx' feature is as (un)reliable in training as on new text. origin: the index of the
+    sentence each one copies (copies and mention-replaced variants share their original's
+    fold, so no NB sees a sentence whose copy it scores); default: each is its own."""
+    group = origin if origin is not None else list(range(len(train)))
     attrs: list[list[list[str]]] = [[] for _ in data]
     for fold in (0, 1):
         gazetteer.nb = build_translit_nb(
-            [s for i, s in enumerate(train) if i % 2 != fold], gazetteer
+            [s for s, g in zip(train, group, strict=True) if g % 2 != fold], gazetteer
         )
         for i, (types, _) in enumerate(data):
-            if i % 2 == fold:
+            if group[i] % 2 == fold:
                 attrs[i] = features.sequence_attrs(types)
     return attrs
+
+
+def train(
+    sentences: list[Sentence],
+    out: Path,
+    gazetteer: Gazetteer,
+    *,
+    origin: list[int] | None = None,
+    c1: float = C1,
+    c2: float = C2,
+    max_iter: int = MAX_ITER,
+    meta: dict[str, Any] | None = None,
+    zipf: ZipfTable | None = None,
+) -> CharNB:
+    """Train crf_ar on `sentences` into `out`; returns the translit NB built from the same
+    sentences (the one to decode with: the caller saves it or puts it on its gazetteer).
+    The gazetteer's nb is left set to that NB."""
+    features = FeatureSet("ar", gazetteer, zipf=zipf)
+    data = prepare(sentences)
+    attrs = crossfit_attrs(sentences, data, gazetteer, features, origin)
+    nb = build_translit_nb(sentences, gazetteer)  # the decoding NB sees every training word
+    gazetteer.nb = nb
+    train_crf(features, data, out, c1, c2, max_iter=max_iter, attrs=attrs, meta=meta)
+    return nb
+
+
+def load_gazetteer() -> Gazetteer:
+    return Gazetteer.from_gzip((MODEL_DIR / "gaz_ar.json.gz").read_bytes())
+
+
+def training_sentences(data: Path, which: str = "tune", fold: int = 4) -> list[Sentence]:
+    """CLEANANERCorp TRAIN + a part of the ANERcorp dev TUNE half ('tune', or 'tune_fit' of
+    `fold` for cross-validation)."""
+    return load("ar", data, ARABIC_TRAIN) + part(load("ar", data), "ar", which, fold)
 
 
 def holdout_f1(model: Path, features: FeatureSet, sentences: list[Sentence]) -> tuple[float, ...]:
@@ -117,16 +160,16 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--out", type=Path, default=MODEL_DIR / "crf_ar.npz")
     args = parser.parse_args()
-    gazetteer = Gazetteer.from_gzip((MODEL_DIR / "gaz_ar.json.gz").read_bytes())
-    features = FeatureSet("ar", gazetteer)
-    train = load("ar", args.data, ARABIC_TRAIN)
     if args.tune:
-        gazetteer.nb = build_translit_nb(train, gazetteer)
-        order = list(range(len(train)))
+        gazetteer = load_gazetteer()
+        features = FeatureSet("ar", gazetteer)
+        clean = load("ar", args.data, ARABIC_TRAIN)
+        gazetteer.nb = build_translit_nb(clean, gazetteer)
+        order = list(range(len(clean)))
         random.Random(7).shuffle(order)
         cut = len(order) // 10
-        held_out = [train[i] for i in order[:cut]]
-        fit = prepare([train[i] for i in order[cut:]])
+        held_out = [clean[i] for i in order[:cut]]
+        fit = prepare([clean[i] for i in order[cut:]])
         scratch = args.out.with_suffix(".tune.npz")
         for c1, c2 in TUNE_GRID:
             train_crf(features, fit, scratch, c1, c2)
@@ -134,16 +177,12 @@ def main() -> None:
             print(f"c1={c1} c2={c2}: holdout P={p:.3f} R={r:.3f} F1={f:.3f}", flush=True)
         scratch.unlink()
         return
-    train = train + part(load("ar", args.data), "ar", "tune")
-    data = prepare(train)
-    attrs = crossfit_attrs(train, data, gazetteer, features)
-    nb = build_translit_nb(train, gazetteer)  # the shipped NB sees every training word
-    save_nb(nb)
+    sentences = training_sentences(args.data)
     meta = {
         "data": "CLEANANERCorp TRAIN + ANERcorp dev TUNE half",
         "licence": "GPL-3.0 (derived from GPL-3.0 CLEANANERCorp; ANERcorp part CC BY-SA 4.0)",
     }
-    train_crf(features, data, args.out, C1, C2, attrs=attrs, meta=meta)
+    save_nb(train(sentences, args.out, load_gazetteer(), meta=meta))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from typing import Any
 
 from agents.ner.crf import LinearCRF
 from agents.ner.features import FeatureSet
-from agents.ner.gazetteer import CharNB, Gazetteer, ZipfTable
+from agents.ner.gazetteer import CharNB, Gazetteer
 from agents.ner.text import ar_norm, ar_strip
 from training.ner.common import MODEL_DIR, Labelled, project, spans_from_labels, train_crf
 from training.ner.corpus import ARABIC_TRAIN, DEFAULT_DATA, Sentence, load, part, prf, score
@@ -120,12 +120,11 @@ def train(
     c2: float = C2,
     max_iter: int = MAX_ITER,
     meta: dict[str, Any] | None = None,
-    zipf: ZipfTable | None = None,
 ) -> CharNB:
     """Train crf_ar on `sentences` into `out`; returns the translit NB built from the same
     sentences (the one to decode with: the caller saves it or puts it on its gazetteer).
     The gazetteer's nb is left set to that NB."""
-    features = FeatureSet("ar", gazetteer, zipf=zipf)
+    features = FeatureSet("ar", gazetteer)
     data = prepare(sentences)
     attrs = crossfit_attrs(sentences, data, gazetteer, features, origin)
     nb = build_translit_nb(sentences, gazetteer)  # the decoding NB sees every training word

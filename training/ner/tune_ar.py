@@ -22,8 +22,6 @@ from pathlib import Path
 from agents.ner import EntityTagger
 from agents.ner.crf import LinearCRF
 from agents.ner.features import FeatureSet
-from agents.ner.gazetteer import ZipfTable
-from training.ner import build_zipf
 from training.ner.common import augment
 from training.ner.corpus import (
     ARABIC_TRAIN,
@@ -130,16 +128,12 @@ def main() -> None:
     parser.add_argument("--tune-copies", type=int, default=1, help="tune_fit sentences N times")
     parser.add_argument("--augment", type=int, default=0, help="mention-replaced tune_fit copies")
     parser.add_argument("--shuffle", type=int, default=None, help="seed: another order")
-    parser.add_argument("--zipf", type=float, help="Arabic word frequencies (zf/zs) from Zipf N")
     parser.add_argument("--dump", type=Path, help="write the validation predictions (JSON)")
     parser.add_argument("--save-models", type=Path, help="keep each fold's npz in this folder")
     args = parser.parse_args()
     clean = load("ar", args.data, ARABIC_TRAIN)
     dev = load("ar", args.data)
     tagger = EntityTagger()
-    zipf = None
-    if args.zipf is not None:
-        zipf = ZipfTable(build_zipf.save(build_zipf.build_ar(args.zipf), ("ar",)))
     biases: list[float | None] = list(args.o_bias) if args.o_bias else [None]
     tallies: dict[float | None, Tally] = {bias: {} for bias in biases}
     dumped: Dumped = []
@@ -158,13 +152,12 @@ def main() -> None:
                 c1=args.c1,
                 c2=args.c2,
                 max_iter=args.max_iter,
-                zipf=zipf,
             )
             npz = out.read_bytes()
         if args.save_models:
             args.save_models.mkdir(parents=True, exist_ok=True)
             (args.save_models / f"fold{fold}.npz").write_bytes(npz)
-        features = FeatureSet("ar", gazetteer, zipf=zipf)  # with this fold's NB (train() set it)
+        features = FeatureSet("ar", gazetteer)  # with this fold's NB (train() set it)
         validation = part(dev, "ar", "tune_val", fold)
         for bias in biases:
             model = npz if bias is None else with_o_bias(npz, bias)

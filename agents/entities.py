@@ -78,7 +78,7 @@ def with_dateline_place(
 
 
 def _load(settings: Settings) -> EntityTagger:
-    return EntityTagger()
+    return EntityTagger(keep_proclitics=not settings.ner_arabic_bare_names)
 
 
 def _decode(payload: bytes) -> Article:

@@ -55,6 +55,10 @@ class Settings:
     # 0.8 only a model score rejects (reject precision per data set: bench/moderation_eval.py).
     moderation_review_threshold: float = 0.5
     moderation_reject_threshold: float = 0.8
+    # Arabic entity spans cover the whole written word, as ANERcorp's gold does («وسوريا», "and
+    # Syria"; canonical is "Syria" either way). True: a known name loses an attached و/ب/ل/ف/ك
+    # («سوريا»); Arabic dev-set F1 .73 → .68, the span convention alone (bench/ner_eval.py).
+    ner_arabic_bare_names: bool = False
     log_level: str = "info"
     # Ingest paths (README "Ingest paths"). POST /ingest on the worker: when a token is set,
     # requests need `Authorization: Bearer <token>`. A secret: masked in describe(), never logged.
@@ -153,8 +157,15 @@ class Settings:
         return shown
 
 
+_BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
 def _convert(name: str, raw: str, kind: object) -> object:
     try:
+        if kind is bool:
+            if raw.strip().lower() not in _BOOLEANS:
+                raise ValueError(raw)
+            return _BOOLEANS[raw.strip().lower()]
         if kind is int:
             return int(raw.replace("_", ""))
         if kind is float:

@@ -110,13 +110,14 @@ class EntityTagger:
     SUPPORTED = frozenset({"ar", "zh", *CASED})
 
     def __init__(
-        self, russian: str = "natasha", include_misc: bool = False, keep_proclitics: bool = False
+        self, russian: str = "natasha", include_misc: bool = False, keep_proclitics: bool = True
     ) -> None:
         """russian: 'natasha' (F1 .73, ~250 seed-size articles per CPU-second) or 'crf' (F1 .53,
         ~590/s on unseen text).
         include_misc: also return Arabic MISC (nationalities, events: the ANERcorp scheme).
-        keep_proclitics: Arabic spans keep attached و/ب/ل… as ANERcorp's gold does («وسوريا»);
-        by default a known name loses them («سوريا»). Either way canonical is "Syria"."""
+        keep_proclitics: Arabic spans cover the whole written word with its attached و/ب/ل…,
+        as ANERcorp's gold does («وسوريا»); False: a known name loses them («سوريا»). Either
+        way canonical is "Syria" (setting WIRESTREAM_NER_ARABIC_BARE_NAMES)."""
         self.include_misc = include_misc
         self.keep_proclitics = keep_proclitics
         self._gaz_ar = load_arabic_gazetteer()

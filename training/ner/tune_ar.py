@@ -4,8 +4,8 @@ settings as the shipped model, translit NB cross-fitted on those sentences only)
 tune_val(k) the way the pipeline runs it (EntityTagger, its post-rules, language 'ar'),
 entity-level exact match over PER/ORG/LOC, counts summed over the folds. TEST is never read.
 
-Two conventions are scored: 'shipped' (keep_proclitics=False: a known name loses an attached
-و/ب/ل/ف/ك) and 'gold' (keep_proclitics=True, ANERcorp's own convention).
+Two conventions are scored: 'bare' (keep_proclitics=False: a known name loses an attached
+و/ب/ل/ف/ك) and 'gold' (keep_proclitics=True, ANERcorp's own convention and the default).
 
     python -m training.ner.tune_ar [--folds 0,1,2,3,4] [--dump preds.json] [--o-bias .25 .5]
         [--c1 .1 --c2 .01] [--max-iter 150] [--tune-copies 4] [--augment 4] [--shuffle 1]
@@ -37,9 +37,9 @@ from training.ner.corpus import (
 from training.ner.train_ar import C1, C2, MAX_ITER, load_gazetteer, train
 from training.ner.tune_cased import with_o_bias
 
-CONVENTIONS = {"shipped": False, "gold": True}  # name → keep_proclitics
+CONVENTIONS = {"bare": False, "gold": True}  # name → keep_proclitics
 AUGMENT_SEED = 20261125
-Tally = dict[str, list[int]]  # 'shipped.ALL', 'gold.PER', ... → [tp, fp, fn]
+Tally = dict[str, list[int]]  # 'bare.ALL', 'gold.PER', ... → [tp, fp, fn]
 Dumped = list[dict[str, object]]
 
 
@@ -99,8 +99,8 @@ def evaluate(
                 total[k] += row[k]
     if dump is not None:
         dump += [
-            {"fold": fold, "text": s.text, "gold": s.spans, "pred": p, "pred_gold": g}
-            for s, p, g in zip(sentences, predicted["shipped"], predicted["gold"], strict=True)
+            {"fold": fold, "text": s.text, "gold": s.spans, "pred": g, "pred_bare": p}
+            for s, p, g in zip(sentences, predicted["bare"], predicted["gold"], strict=True)
         ]
 
 

@@ -1,9 +1,10 @@
 import orjson
 
-from agents.entities import tag_entities, with_dateline_place
+from agents.entities import _load, tag_entities, with_dateline_place
 from agents.langid import LanguageIdentifier
 from agents.language import identify_languages
 from agents.ner import EntityTagger, Mention
+from pipeline.settings import Settings
 from schemas import Article
 from tests.conftest import parse
 
@@ -51,13 +52,28 @@ def test_seed_canonical_names_group_spellings(
     assert {e.canonical for e in article.entities or [] if e.type == "PER"} == {"ستيف وارين"}
 
 
-def test_clitic_prefix_is_not_part_of_the_entity(
+CLITIC_BODY = "ويشن التحالف غارات على معاقل التنظيم في العراق وسوريا منذ عامين بحسب مصادر محلية."
+
+
+def syria_mentions(tagger: EntityTagger, identifier: LanguageIdentifier) -> list[tuple[str, str]]:
+    """(text, the character before it) of each mention whose canonical is Syria."""
+    payload = orjson.dumps({"headline": "غارات", "body": CLITIC_BODY})
+    article = tagged(tagger, identifier, payload)
+    syria = [e for e in article.entities or [] if e.canonical == "Syria"]
+    return [(e.text, CLITIC_BODY[e.start - 1]) for e in syria]
+
+
+def test_an_arabic_span_is_the_whole_written_word_as_in_anercorp(
     tagger: EntityTagger, identifier: LanguageIdentifier
 ) -> None:
-    body = "ويشن التحالف غارات على معاقل التنظيم في العراق وسوريا منذ عامين بحسب مصادر محلية."
-    article = tagged(tagger, identifier, orjson.dumps({"headline": "غارات", "body": body}))
-    syria = [e for e in article.entities or [] if e.canonical == "Syria"]
-    assert [(e.text, body[e.start - 1]) for e in syria] == [("سوريا", "و")]
+    assert syria_mentions(tagger, identifier) == [("وسوريا", " ")]
+
+
+def test_the_bare_names_setting_drops_the_attached_conjunction(
+    identifier: LanguageIdentifier,
+) -> None:
+    bare = _load(Settings.from_env({"WIRESTREAM_NER_ARABIC_BARE_NAMES": "true"}))
+    assert syria_mentions(bare, identifier) == [("سوريا", "و")]
 
 
 def test_english_uses_the_statistical_model(

@@ -18,8 +18,11 @@ def test_environment_overrides_and_types() -> None:
             "WIRESTREAM_BATCH_WITHIN_S": "0.2",
             "WIRESTREAM_TOPIC_PREFIX": "staging.",
             "WIRESTREAM_MAX_ARTICLE_BYTES": "8_000_000",
+            "WIRESTREAM_NER_ARABIC_BARE_NAMES": "Yes",
         }
     )
+    assert settings.ner_arabic_bare_names is True
+    assert Settings.from_env({}).ner_arabic_bare_names is False
     assert settings.bootstrap_servers == ["k1:9093", "k2:9092"]
     assert (settings.partitions, settings.batch_within_s) == (12, 0.2)
     assert settings.max_article_bytes == 8_000_000
@@ -32,6 +35,7 @@ def test_environment_overrides_and_types() -> None:
         ({"WIRESTREAM_PARTITIONS": "many"}, "WIRESTREAM_PARTITIONS must be a int"),
         ({"WIRESTREAM_BROKER": "localhost:9092"}, "must look like kafka://"),
         ({"WIRESTREAM_PARTITIONS": "0"}, "at least 1"),
+        ({"WIRESTREAM_NER_ARABIC_BARE_NAMES": "maybe"}, "must be a bool"),
         (
             {
                 "WIRESTREAM_MODERATION_REVIEW_THRESHOLD": "0.9",

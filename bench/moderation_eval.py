@@ -219,7 +219,7 @@ import sys
 def status(key): return int(open('/proc/self/status').read().split(key)[1].split()[0]) / 1024
 def rss(): return status('VmRSS:')
 print(f"python {rss():.0f}")
-import numpy, scipy.sparse, sklearn.feature_extraction.text
+import numpy, scipy.sparse
 from agents.moderation_engine import CommentModerator
 print(f"imports {rss():.0f}")
 m = CommentModerator()
@@ -242,7 +242,7 @@ def memory(data: Path) -> None:
     )
     mb = dict(line.split() for line in done.stdout.decode().splitlines())
     print(
-        f"   engine alone: python {mb['python']} MB, +numpy/scipy/sklearn imports -> "
+        f"   engine alone: python {mb['python']} MB, +numpy/scipy imports -> "
         f"{mb['imports']} MB, +model and word lists -> {mb['loaded']} MB, peak while "
         f"moderating {mb['peak']} MB"
     )

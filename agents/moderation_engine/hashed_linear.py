@@ -1,13 +1,15 @@
 """Hashed n-gram TF-IDF features and per-language logistic-regression heads, stored without
 pickle in one `.npz`.
 
-Why hashing: there is no vocabulary to ship or version. scikit-learn's HashingVectorizer
-(murmurhash3, seed 0, utf-8) gives the same column for the same feature string in every
-release, so the model file does not depend on the scikit-learn version that trained it (a joblib
-pickle would). File layout (`np.savez_compressed`, deterministic bytes): `n_features`, `idf`,
-`heads`, `langs`, and per (language m, head h): `coef_idx_{m}_{h}` (int32 columns),
-`coef_val_{m}_{h}` (float32), `bias_{m}_{h}`, and the calibration `a_{m}_{h}`, `b_{m}_{h}`:
-p = sigmoid(a * logit + b).
+Why hashing: there is no vocabulary to ship or version. A feature string's column is its
+murmurhash3 (seed 0, utf-8; the `mmh3` package), as scikit-learn's HashingVectorizer computes it
+(the models were trained with it, tests pin the two together), so the model file depends on no
+scikit-learn release (a joblib pickle would). `FeatureCounts` does that vectorizer's work here:
+importing scikit-learn costs a worker ~64 MB of RSS.
+
+File layout (`np.savez_compressed`, deterministic bytes): `n_features`, `idf`, `heads`, `langs`,
+and per (language m, head h): `coef_idx_{m}_{h}` (int32 columns), `coef_val_{m}_{h}` (float32),
+`bias_{m}_{h}`, and the calibration `a_{m}_{h}`, `b_{m}_{h}`: p = sigmoid(a * logit + b).
 """
 
 from collections.abc import Mapping, Sequence
@@ -16,9 +18,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from mmh3 import hash as murmurhash3_32
 from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
 from agents.moderation_engine.textnorm import features, tokens
 
@@ -38,10 +39,35 @@ class Head(NamedTuple):
     shift: float  # calibration b
 
 
-def make_vectorizer(n_features: int = N_FEATURES) -> Any:
-    return HashingVectorizer(
-        analyzer=features, n_features=n_features, alternate_sign=False, norm=None, dtype=np.float32
-    )
+class FeatureCounts:
+    """Per text, the count of each feature column: the matrix HashingVectorizer(analyzer=features,
+    n_features=n, alternate_sign=False, norm=None, dtype=float32).transform(texts) gives
+    (float32 counts, indices sorted and summed per row)."""
+
+    def __init__(self, n_features: int = N_FEATURES) -> None:
+        self.n_features = n_features
+
+    def transform(self, texts: Sequence[str]) -> Csr:
+        n = self.n_features
+        columns: list[int] = []
+        row_ends = [0]
+        for text in texts:
+            columns.extend(feature_column(f, n) for f in features(text))
+            row_ends.append(len(columns))
+        counts = sparse.csr_matrix(
+            (
+                np.ones(len(columns), dtype=np.float32),
+                np.array(columns, dtype=np.int32),
+                np.array(row_ends, dtype=np.int32),
+            ),
+            shape=(len(texts), n),
+        )
+        counts.sum_duplicates()
+        return counts
+
+
+def make_vectorizer(n_features: int = N_FEATURES) -> FeatureCounts:
+    return FeatureCounts(n_features)
 
 
 def tfidf(counts: Csr, idf: FloatArray) -> Csr:
@@ -64,7 +90,7 @@ def fit_idf(counts: Csr) -> FloatArray:
 
 def feature_column(feature: str, n_features: int) -> int:
     """Column of a feature string exactly as HashingVectorizer computes it."""
-    h = int(murmurhash3_32(feature, seed=0))
+    h = murmurhash3_32(feature, 0)
     return (abs(h) if h != -(2**31) else 2**31) % n_features
 
 

@@ -8,9 +8,11 @@ from agents.ner.spans import clean_quotes, strip_known_proclitics, strip_leading
 from agents.ner.text import (
     MAX_CHUNK_TOKENS,
     Tokens,
+    _shape_of_characters,
     ar_norm,
     ar_strip,
     sentence_chunks,
+    shape,
     tokenize,
 )
 
@@ -23,6 +25,38 @@ def test_tokens_keep_marks_and_split_punctuation() -> None:
     assert words("قال “داعشَ”، إن") == ["قال", "“", "داعشَ", "”", "،", "إن"]
     assert words("Obama's l'Union") == ["Obama", "'", "s", "l", "'", "Union"]
     assert words("美國的 AP") == ["美", "國", "的", "AP"]
+
+
+SHAPES = {
+    "Obama": "Xx",
+    "obama": "x",
+    "NATO": "X",
+    "McDonald": "XxXx",
+    "F-16": "X-d",
+    "Ärzte": "Xx",
+    "داعش": "a",
+    "والرقة": "a",
+    "داعشَ": "a\u064e",  # a haraka is a mark, not a letter: its own class
+    "iPhone": "xXx",
+    "A": "X",
+    "": "",
+    "Internationalisation": "Xx",
+}
+
+
+def test_word_shapes() -> None:
+    assert {token: shape(token) for token in SHAPES} == SHAPES
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.text(alphabet="aZbY-1ءابةتثجحخدذرسشصضطظعغفقكلمنهوي\u0640\u064bÄßĸ", max_size=16),
+    )
+)
+def test_the_fast_shapes_are_the_character_loops(token: str) -> None:
+    assert shape(token) == _shape_of_characters(token[:12])
 
 
 @settings(max_examples=300, deadline=None)

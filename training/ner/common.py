@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import random
 import tempfile
 import time
@@ -162,3 +164,37 @@ def _check_export(
     print(f"export check: {same}/{len(sequences)} sequences tagged identically to CRFsuite")
     if same != len(sequences):
         raise SystemExit("the exported model does not decode like CRFsuite")
+
+
+def average_models(models: list[bytes]) -> bytes:
+    """The mean of CRF models trained on the same labels with the same feature templates (e.g.
+    the same data with differently seeded mention-replaced copies): weights and transitions
+    averaged over the union of their attributes, which is itself one linear-chain CRF, so
+    decoding costs what one model costs."""
+    loaded = []
+    for npz in models:
+        with np.load(io.BytesIO(npz), allow_pickle=False) as z:
+            loaded.append(
+                (
+                    bytes(z["labels"]).decode().split("\n"),
+                    bytes(z["attrs"]).decode().split("\n"),
+                    z["W"].astype(np.float64),
+                    z["T"].astype(np.float64),
+                    json.loads(bytes(z["meta"]).decode()),
+                )
+            )
+    labels = loaded[0][0]
+    if any(model[0] != labels for model in loaded):
+        raise ValueError("models with different labels cannot be averaged")
+    attrs = sorted({attr for model in loaded for attr in model[1]})
+    row = {attr: i for i, attr in enumerate(attrs)}
+    weights = np.zeros((len(attrs), len(labels)))
+    transitions = np.zeros((len(labels), len(labels)))
+    for _, model_attrs, w, t, _ in loaded:
+        weights[[row[a] for a in model_attrs]] += w
+        transitions += t
+    meta = {**loaded[0][4], "averaged_models": len(models)}
+    n = float(len(models))
+    return save_model(
+        labels, attrs, (weights / n).astype(np.float32), (transitions / n).astype(np.float32), meta
+    )

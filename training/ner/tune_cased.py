@@ -6,7 +6,7 @@ up the counts: ~500 validation sentences a language instead of ~100, so differen
 pooled F1 can be told from noise. TEST is never read here.
 
     python -m training.ner.tune_cased [--folds 4] [--o-bias 0.5 1.0] [--c1 .05 --c2 .05]
-        [--types] [--dump preds.json] [--max-iter 200] [--own de=8]
+        [--types] [--dump preds.json] [--max-iter 200] [--own de=8] [--average 3] [--with-pooled]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 
 from agents.ner import EntityTagger
 from agents.ner.crf import LinearCRF, save_model
+from training.ner.common import average_models
 from training.ner.corpus import DEFAULT_DATA, SCORED_TYPES, Counts, load, part, prf, score
 from training.ner.train_cased import AUGMENT_SEED, OWN_MODELS, cased_features, train
 
@@ -96,6 +97,15 @@ def main() -> None:
         "copies of its sentences (default: the shipped OWN_MODELS; none: --own)",
     )
     parser.add_argument("--seed", type=int, default=AUGMENT_SEED, help="of the copies")
+    parser.add_argument(
+        "--average",
+        type=int,
+        default=1,
+        help="an own model is the mean of this many, their copies seeded seed, seed+1, ...",
+    )
+    parser.add_argument(
+        "--with-pooled", action="store_true", help="the pooled model joins each own model's mean"
+    )
     args = parser.parse_args()
     own = {lang: int(copies) for lang, copies in (item.split("=") for item in args.own)}
     tagger = EntityTagger(russian="crf")
@@ -107,15 +117,19 @@ def main() -> None:
             out = Path(scratch) / "crf.npz"
             langs = args.train_langs.split(",")
             train(args.data, langs, "tune_fit", out, args.c1, args.c2, fold, args.max_iter)
-            npz = {lang: out.read_bytes() for lang in SCORED}
+            pooled = out.read_bytes()
+            npz = dict.fromkeys(SCORED, pooled)
             for lang, copies in own.items():
-                train(
-                    *(args.data, langs, "tune_fit", out, args.c1, args.c2, fold, args.max_iter),
-                    augment_lang=lang,
-                    copies=copies,
-                    seed=args.seed,
-                )
-                npz[lang] = out.read_bytes()
+                members = [pooled] if args.with_pooled else []
+                for k in range(args.average):
+                    train(
+                        *(args.data, langs, "tune_fit", out, args.c1, args.c2, fold, args.max_iter),
+                        augment_lang=lang,
+                        copies=copies,
+                        seed=args.seed + k,
+                    )
+                    members.append(out.read_bytes())
+                npz[lang] = members[0] if len(members) == 1 else average_models(members)
         for bias in biases:
             models = {
                 lang: model if bias is None else with_o_bias(model, bias)

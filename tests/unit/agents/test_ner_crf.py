@@ -176,3 +176,21 @@ def test_cased_mention_pools_keep_each_type_apart() -> None:
             f"{names['PER']} besuchte {names['LOC']}.",
             f"{names['PER']} reiste nach {names['LOC']}.",
         }
+
+
+def test_an_averaged_model_scores_the_mean_of_its_members() -> None:
+    from training.ner.common import average_models
+
+    rng = np.random.default_rng(3)
+    members, crfs = [], []
+    for attrs in (["0:w=a", "1:w=b", "0:cap"], ["0:w=b", "0:w=a", "-1:w=a"]):
+        weights = rng.normal(size=(len(attrs), len(LABELS))).astype(np.float32)
+        transitions = rng.normal(size=(len(LABELS), len(LABELS))).astype(np.float32)
+        members.append(save_model(LABELS, attrs, weights, transitions, {"o_bias": 0.0}))
+        crfs.append(LinearCRF(members[-1], FeatureSet("latin", Gazetteer({}, {}))))
+    mean = LinearCRF(average_models(members), FeatureSet("latin", Gazetteer({}, {})))
+    tokens = ["a", "b", "A", "a"]
+    expected = (crfs[0].emissions(tokens) + crfs[1].emissions(tokens)) / 2
+    assert np.allclose(mean.emissions(tokens), expected, atol=1e-6)
+    assert np.allclose(mean.transitions, (crfs[0].transitions + crfs[1].transitions) / 2)
+    assert mean.meta["averaged_models"] == 2

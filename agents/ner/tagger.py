@@ -30,6 +30,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from agents.ner.crf import FloatArray, LinearCRF, bio_spans
+from agents.ner.event_rules import drop_event_names
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
@@ -310,6 +311,7 @@ class EntityTagger:
             spans = named_after_org_compound(
                 text, tokens, spans, self._org_compound_heads, self._is_known_place
             )
+            spans = drop_event_names(text, tokens, spans, self._is_known_place)
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)

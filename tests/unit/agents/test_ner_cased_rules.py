@@ -1,6 +1,7 @@
 """Cased span rules that fix the CRF's boundaries and types with the gazetteer's knowledge:
-a known name completed by its neighbour, leading lower-case words, place heads."""
+a known name completed by its neighbour, leading lower-case words, place heads, event names."""
 
+from agents.ner.event_rules import drop_event_names
 from agents.ner.gazetteer import Span
 from agents.ner.spans import extend_to_known_name, person_with_place_head, trim_lowercase_lead
 from agents.ner.text import Tokens
@@ -76,4 +77,31 @@ def test_a_person_ending_in_a_place_head_is_a_place() -> None:
         ("Damon Hill", "PER"),
         ("Harbor", "PER"),
         ("Hill Street", "ORG"),
+    ]
+
+
+def test_an_event_is_no_place_or_organisation_but_its_place_stays() -> None:
+    text = (
+        "After the Industrial Revolution and the Battle of Marengo, the Battle of Zorgo, the "
+        "Revolução Industrial, Rugbymästerskapen, Lissabon-Vertrag, Star Wars, the Election "
+        "Commission, Summit County and Krieg."
+    )
+    found = [
+        span_of(text, "Industrial Revolution", "LOC"),
+        span_of(text, "Battle of Marengo", "ORG"),  # a known place after «of» stays a LOC
+        span_of(text, "Battle of Zorgo", "ORG"),  # not a known place: all of it leaves
+        span_of(text, "Revolução Industrial", "ORG"),  # Portuguese: the head comes first
+        span_of(text, "Rugbymästerskapen", "LOC"),  # a compound by its ending
+        span_of(text, "Lissabon-Vertrag", "LOC"),
+        span_of(text, "Star Wars", "PER"),  # only ORG and LOC spans change
+        span_of(text, "Election Commission", "ORG"),  # an event word first, but no «of»
+        span_of(text, "Summit County", "LOC"),
+        span_of(text, "Krieg", "LOC"),  # a lone event noun is no place either
+    ]
+    kept = drop_event_names(text, Tokens.of(text), found, lambda name: name == "Marengo")
+    assert surfaces(text, kept) == [
+        ("Marengo", "LOC"),
+        ("Star Wars", "PER"),
+        ("Election Commission", "ORG"),
+        ("Summit County", "LOC"),
     ]

@@ -30,12 +30,12 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from agents.ner.crf import FloatArray, LinearCRF, bio_spans
-from agents.ner.event_rules import drop_event_names
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
 from agents.ner.han import HanKeys
 from agents.ner.mentions import Mention, link_name_parts
+from agents.ner.non_entities import drop_demonyms, drop_event_names
 from agents.ner.org_rules import (
     named_after_org_compound,
     org_head_runs,
@@ -312,6 +312,7 @@ class EntityTagger:
                 text, tokens, spans, self._org_compound_heads, self._is_known_place
             )
             spans = drop_event_names(text, tokens, spans, self._is_known_place)
+            spans = drop_demonyms(text, spans)
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)

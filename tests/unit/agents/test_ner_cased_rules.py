@@ -1,8 +1,9 @@
 """Cased span rules that fix the CRF's boundaries and types with the gazetteer's knowledge:
-a known name completed by its neighbour, leading lower-case words, place heads, event names."""
+a known name completed by its neighbour, leading lower-case words, place heads, event names, words
+for a people or a faith."""
 
-from agents.ner.event_rules import drop_event_names
 from agents.ner.gazetteer import Span
+from agents.ner.non_entities import drop_demonyms, drop_event_names
 from agents.ner.spans import extend_to_known_name, person_with_place_head, trim_lowercase_lead
 from agents.ner.text import Tokens
 
@@ -104,4 +105,20 @@ def test_an_event_is_no_place_or_organisation_but_its_place_stays() -> None:
         ("Star Wars", "PER"),
         ("Election Commission", "ORG"),
         ("Summit County", "LOC"),
+    ]
+
+
+def test_a_word_for_a_people_or_a_faith_alone_is_no_name() -> None:
+    text = "German troops, Christian and Islam, the Belga, German Gref and Romania."
+    found = [
+        span_of(text, "German", "PER"),
+        span_of(text, "Christian", "PER"),
+        span_of(text, "Islam", "ORG"),
+        span_of(text, "Belga", "LOC"),
+        span_of(text, "German Gref", "PER"),  # more than the word: a name
+        span_of(text, "Romania", "LOC"),
+    ]
+    assert surfaces(text, drop_demonyms(text, found)) == [
+        ("German Gref", "PER"),
+        ("Romania", "LOC"),
     ]

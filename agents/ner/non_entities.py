@@ -1,7 +1,8 @@
-"""Event names. A war, a treaty, a summit, a championship or a prize is none of PER/ORG/LOC
-(UNER leaves events untagged), but the cased CRF, which has seen few, tags «Industrial
-Revolution», «Rugby Championship», «Revolução Industrial» or «Parisavtalet» as a place or an
-organisation, and a dashboard then counts a revolution among the places."""
+"""Capitalised words that are no PER, ORG or LOC, and that the cased CRF, which has seen few of
+them, tags as one: event names (a war, a treaty, a summit, a championship, a prize: «Industrial
+Revolution», «Revolução Industrial», «Parisavtalet») and words for a people or a faith
+(«German», «Christian», «Islam», «Belga»). UNER leaves both untagged, and a dashboard would
+count a revolution among the places and «Christian» among the people."""
 
 from __future__ import annotations
 
@@ -84,3 +85,35 @@ def drop_event_names(
             if is_known_place(text[place:end]):
                 out.append((place, end, "LOC", confidence))
     return out
+
+
+# Words for a people, a nationality or a faith, in en/de/pt/sv, written a priori: a span of
+# just one of them is no name. (The capitalised ones: German and Portuguese adjectives are
+# written in lower case and the CRF leaves them alone.)
+DEMONYMS = frozenset(
+    """american americans british chinese russian russians french german germans italian
+    italians spanish japanese indian indians iranian iranians iraqi iraqis syrian syrians
+    israeli israelis palestinian palestinians turkish arab arabs african africans european
+    europeans asian asians canadian canadians mexican mexicans brazilian brazilians australian
+    australians korean koreans ukrainian ukrainians polish dutch swedish norwegian norwegians
+    danish greek greeks roman romans egyptian egyptians saudi saudis afghan afghans pakistani
+    pakistanis kurdish kurds turks swiss irish scottish english welsh belgian belgians austrian
+    austrians hungarian hungarians czech czechs romanian romanians serbian serbs cuban cubans
+    venezuelan argentine colombian chilean peruvian nigerian nigerians kenyan ethiopian somali
+    somalis sudanese libyan libyans tunisian moroccan algerian lebanese jordanian yemeni qatari
+    emirati thai vietnamese filipino filipinos indonesian malaysian germanic nordic scandinavian
+    scandinavians soviet christian christians muslim muslims jewish jew jews buddhist buddhists
+    hindu hindus catholic catholics protestant protestants sunni sunnis shia shiite shiites
+    islam christianity judaism hinduism buddhism
+    amerikaner franzosen briten russen chinesen deutsche deutschen christen muslime juden
+    katholiken araber türken europäer afrikaner
+    americano americanos americana britânico francês franceses alemão alemães chinês russo
+    russos belga belgas dinamarquês romana romano romanos australiana australianas australiano
+    cristão cristãos muçulmano muçulmanos judeu judeus islã islão católico católicos bantu bantus
+    fransmän britter ryssar kineser tyskar kristna muslimer judar katoliker""".split()
+)
+
+
+def drop_demonyms(text: str, spans: list[Span]) -> list[Span]:
+    """A one-word span that is a DEMONYMS word leaves, whatever its type."""
+    return [s for s in spans if text[s[0] : s[1]].lower() not in DEMONYMS]

@@ -227,8 +227,9 @@ class AliasTable:
     def apply(
         self, text: str, profile: str, tokens: Tokens, spans: list[Span], norm: str | None = None
     ) -> list[Span]:
-        """Alias spans replace the model spans they overlap, but in cased scripts not a wider
-        person or organisation name (capitalised words only) the model found around them. They
+        """Alias spans replace the model spans they overlap, but not a wider name around a person
+        («布什大樓» around «布什»), nor, in cased scripts, a wider person or organisation name
+        (capitalised words only) the model found around them. They
         are also added where the model found nothing, except single-word forms marked ambiguous
         (القاعدة is also 'the base'), which only correct spans the model found unless alone in
         brackets («(AP)»). norm: same_length_norm(text, profile), when the caller has it (the
@@ -242,13 +243,15 @@ class AliasTable:
         out = list(spans)
         for start, end, kind, _, addable in hits:
             overlap = [s for s in out if s[0] < end and start < s[1]]
-            if profile == "cased" and any(
-                s[2] in ("PER", "ORG")
-                and s[0] <= start
-                and end <= s[1]
-                and s[:2] != (start, end)
-                and all(w[:1].isupper() for w in text[s[0] : s[1]].split())
-                for s in overlap
+            wider = [s for s in overlap if s[0] <= start and end <= s[1] and s[:2] != (start, end)]
+            if any(
+                kind == "PER"  # a fuller name around a person's: «唐納·川普», «布什大樓»
+                or (
+                    profile == "cased"
+                    and s[2] in ("PER", "ORG")
+                    and all(w[:1].isupper() for w in text[s[0] : s[1]].split())
+                )
+                for s in wider
             ):
                 continue  # inside a wider name: «BBC World Service», «Nikola Tesla»
             # a form alone in brackets is a credit or an abbreviation: «NAIROBI (AP) —»

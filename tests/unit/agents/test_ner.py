@@ -138,6 +138,25 @@ def test_curated_companies_and_bodies_across_scripts(tagger: EntityTagger) -> No
     assert found[4]["Газпром"] == ("ORG", "Gazprom") and found[4]["Сбербанк"][1] == "Sberbank"
 
 
+def test_well_known_people_get_one_canonical_in_every_script(tagger: EntityTagger) -> None:
+    """aliases.json's people: found even where the model saw no name, one canonical across
+    scripts; an ambiguous form («Bush», «الأسد»: the lion) only corrects a model span."""
+    texts = [
+        ("Obama mocked the plan, and Putin met Merkel.", "en"),
+        ("Путин встретился с Меркель в Берлине.", "ru"),
+        ("التقى الرئيس باراك أوباما مع بوتين في موسكو .", "ar"),
+        ("习近平会见了普京。", "zh"),
+    ]
+    found = [{m.text: (m.type, m.canonical) for m in ms} for ms in tagger.tag_batch(texts)]
+    putin = ("PER", "Vladimir Putin")
+    assert found[0]["Putin"] == found[1]["Путин"] == found[2]["بوتين"] == found[3]["普京"] == putin
+    assert found[0]["Obama"] == found[2]["باراك أوباما"] == ("PER", "Barack Obama")
+    assert found[0]["Merkel"] == found[1]["Меркель"] == ("PER", "Angela Merkel")
+    assert found[3]["习近平"] == ("PER", "Xi Jinping")
+    (alone,) = tagger.tag_batch([("الأسد", "ar")])
+    assert alone == []
+
+
 def test_an_ambiguous_agency_form_in_brackets_is_the_agency(tagger: EntityTagger) -> None:
     """«AP» is only a correction in running text, but «(AP)» is the wire credit."""
     text = "NAIROBI, Kenya (AP) — Drought has left millions hungry, officials said."

@@ -1,5 +1,7 @@
-"""The name matcher against brute force: every name on token boundaries, leftmost-longest."""
+"""The name matcher against brute force: every name on token boundaries, leftmost-longest;
+the curated aliases over the model's spans."""
 
+import json
 from typing import Any
 
 import pytest
@@ -7,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.ner import gazetteer
-from agents.ner.gazetteer import NameHit, NameMatcher
+from agents.ner.gazetteer import AliasTable, NameHit, NameMatcher
 from agents.ner.text import Tokens
 
 
@@ -67,3 +69,25 @@ def test_chinese_names_on_character_tokens() -> None:
     text = "在北京市长会见"
     tokens = Tokens.of(text)
     assert NameMatcher(names).find(text, tokens.first, tokens.last) == [(1, 4, "LOC", "Beijing")]
+
+
+def test_a_person_alias_never_cuts_into_a_wider_name() -> None:
+    """«布什» inside the model's «布什大樓» (Bush House) or «唐納·川普» stays inside it; where the
+    model found nothing the person is added; an organisation alias still cuts its name out of a
+    wider non-name span."""
+    raw = {
+        "George W. Bush": {"type": "PER", "forms": ["布什"]},
+        "Donald Trump": {"type": "PER", "forms": ["川普"]},
+        "International Coalition": {"type": "ORG", "forms": ["التحالف الدولي"]},
+    }
+    table = AliasTable(json.dumps(raw, ensure_ascii=False), {})
+    text = "布什大樓和唐納·川普，布什說。"
+    tokens = Tokens.of(text, cjk=True)
+    building = (0, 4, "LOC", 0.7)
+    trump = (5, 10, "PER", 0.8)
+    spans = table.apply(text, "zh", tokens, [building, trump], text)
+    assert spans == [building, trump, (11, 13, "PER", 0.9)]
+    text = "قال التحالف الدولي العقيد"
+    wider = (4, len(text), "ORG", 0.6)
+    spans = table.apply(text, "ar", Tokens.of(text), [wider])
+    assert [(text[a:b], kind) for a, b, kind, _ in spans] == [("التحالف الدولي", "ORG")]

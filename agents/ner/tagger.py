@@ -13,6 +13,9 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
                   Traditional and Simplified (mapped 1:1, offsets unchanged); demonyms
                   dropped, wire datelines split into agency + place (agents/ner/zh_rules.py)
   anything else   no entities: better nothing than junk
+After the model: curated aliases (organisations, places, well-known people: one canonical in
+every script), span rules per script (agents/ner/spans.py, org_rules.py), and capitalised words
+that name no PER/ORG/LOC (events, peoples and faiths: agents/ner/non_entities.py) leave.
 Figures and how they were measured: bench/ner_eval.py, training/README.md.
 """
 

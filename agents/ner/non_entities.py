@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from agents.ner.gazetteer import Span
-from agents.ner.text import Tokens
+from agents.ner.text import Tokens, lookup_key
 
 # Event nouns, written a priori (not «games», «olympics», «cup», «conference»: also the names
 # of organisations). English names end in one («Suez Crisis»), or begin with one before «of»
@@ -117,3 +117,50 @@ DEMONYMS = frozenset(
 def drop_demonyms(text: str, spans: list[Span]) -> list[Span]:
     """A one-word span that is a DEMONYMS word leaves, whatever its type."""
     return [s for s in spans if text[s[0] : s[1]].lower() not in DEMONYMS]
+
+
+# English: a place or a platform directly before a lower-case noun is a modifier, and the
+# name it is part of is no PER/ORG/LOC: «the Paris agreement», «the Minsk talks» (events,
+# UNER leaves them untagged); «a Twitter account», «Facebook posts» (the product, not the
+# company). Written a priori.
+EVENT_MODIFIED = frozenset(
+    """agreement agreements accord accords treaty summit talks deal targets goals process
+    conference negotiations protocol""".split()
+)
+PLATFORMS = frozenset(
+    """twitter facebook instagram youtube whatsapp snapchat tiktok telegram linkedin reddit
+    vine periscope weibo wechat""".split()
+)
+PLATFORM_PRODUCTS = frozenset(
+    """account accounts feed feeds post posts page pages user users video videos live story
+    stories message messages profile profiles handle followers group groups channel
+    channels""".split()
+)
+
+
+def drop_modifiers(
+    text: str, tokens: Tokens, spans: list[Span], countries: frozenset[str]
+) -> list[Span]:
+    """English: a LOC before an event noun («the Paris agreement», «the Paris climate accord»;
+    not a country, which is a party: «the Iran deal») or a platform before its product
+    («Twitter account») leaves."""
+    offsets = tokens.offsets
+    out: list[Span] = []
+    for span in spans:
+        start, end, kind, _ = span
+        at = tokens.last.get(end)
+        after = [text[a:b] for a, b in offsets[at + 1 : at + 3]] if at is not None else []
+        if after and after[0].islower():
+            if (
+                kind == "LOC"
+                and lookup_key(text[start:end], "cased") not in countries
+                and (
+                    after[0] in EVENT_MODIFIED
+                    or (after[0] == "climate" and after[1:] and after[1] in EVENT_MODIFIED)
+                )
+            ):
+                continue
+            if text[start:end].lower() in PLATFORMS and after[0] in PLATFORM_PRODUCTS:
+                continue
+        out.append(span)
+    return out

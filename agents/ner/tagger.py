@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from importlib.resources import files
 from typing import Any
@@ -32,13 +32,14 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from agents.ner.context_rules import possessive_countries, speaker_names
 from agents.ner.crf import FloatArray, LinearCRF, bio_spans
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
 from agents.ner.han import HanKeys
 from agents.ner.mentions import Mention, link_name_parts
-from agents.ner.non_entities import drop_demonyms, drop_event_names
+from agents.ner.non_entities import drop_demonyms, drop_event_names, drop_modifiers
 from agents.ner.org_rules import (
     named_after_org_compound,
     org_head_runs,
@@ -133,7 +134,7 @@ class EntityTagger:
         self._org_heads = org_heads(self._gaz_cased.words)
         self._org_run_heads = org_run_heads(self._gaz_cased.words)
         self._org_compound_heads = tuple(h for h in self._org_run_heads if len(h) >= 5)
-        zipf = ZipfTable(_data("zipf_cased.npz"))
+        zipf = self._zipf = ZipfTable(_data("zipf_cased.npz"))
         pooled = LinearCRF(_data("crf_cased.npz"), FeatureSet("latin", self._gaz_cased))
         self._crf_cased = {
             lang: (
@@ -239,7 +240,7 @@ class EntityTagger:
                 ]
             creator, profile = self._creators["cased"], "cased"
         return [
-            self._finish(text, profile, toks, found, creator, norm)
+            self._finish(text, profile, toks, found, creator, norm, language)
             for text, toks, found, norm in zip(texts, tokens, spans, norms, strict=True)
         ]
 
@@ -295,6 +296,7 @@ class EntityTagger:
         spans: list[Span],
         creator: str,
         norm: str | None = None,
+        language: str = "",
     ) -> list[Mention]:
         """Quote clean-up, curated aliases, MISC filter, person-name consistency, canonical.
         norm: the text as the alias table matches it, if the caller has it."""
@@ -316,6 +318,12 @@ class EntityTagger:
             )
             spans = drop_event_names(text, tokens, spans, self._is_known_place)
             spans = drop_demonyms(text, spans)
+            if language == "en":
+                spans = drop_modifiers(text, tokens, spans, self._countries)
+                spans = possessive_countries(text, tokens, spans, self._countries)
+            spans = speaker_names(
+                text, tokens, spans, language, self._is_rare(language), self._is_known_org_or_place
+            )
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
             spans = strip_known_proclitics(text, spans, self._arabic_name_type)
@@ -329,6 +337,13 @@ class EntityTagger:
         """[type, canonical] of a known name by its key: the alias table, else the gazetteer."""
         gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
         return self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
+
+    def _is_rare(self, language: str) -> Callable[[str], bool]:
+        """Whether a word is rarer than Zipf 4 in the language (a name, not a word)."""
+        return lambda word: self._zipf.zipf(language, word) < 4
+
+    def _is_known_org_or_place(self, surface: str) -> bool:
+        return self._name_type("cased", lookup_key(surface, "cased")) in ("LOC", "ORG")
 
     def _is_known_place(self, surface: str) -> bool:
         return self._name_type("cased", lookup_key(surface, "cased")) == "LOC"
@@ -377,8 +392,8 @@ class EntityTagger:
         profile, keys = self._lookup_keys(surface, kind)
         for key in keys:
             hit = self._known(profile, key)
-            if hit and hit[0] == kind:
-                return str(hit[1])
+            if hit and (hit[0] == kind or (kind == "ORG" and key in self._countries)):
+                return str(hit[1])  # a country acting as a state is still that country
         return None
 
     def _lookup_keys(self, surface: str, kind: str) -> tuple[str, list[str]]:

@@ -157,6 +157,17 @@ def test_well_known_people_get_one_canonical_in_every_script(tagger: EntityTagge
     assert alone == []
 
 
+def test_a_country_acting_as_a_state_keeps_the_countrys_canonical(tagger: EntityTagger) -> None:
+    """«the USA's position» is an ORG (UNER's metonymy), counted with the place «USA»; a speaker
+    beside a reporting verb is a person even where the model saw no name."""
+    text = "The USA's position hardened, said Guilbeault. Troops left the USA."
+    (found,) = tagger.tag_batch([(text, "en")])
+    check_offsets(text, found)
+    got = {(m.text, m.type, m.canonical) for m in found}
+    assert {("USA", "ORG", "United States"), ("USA", "LOC", "United States")} <= got
+    assert ("Guilbeault", "PER", "Guilbeault") in got
+
+
 def test_an_ambiguous_agency_form_in_brackets_is_the_agency(tagger: EntityTagger) -> None:
     """«AP» is only a correction in running text, but «(AP)» is the wire credit."""
     text = "NAIROBI, Kenya (AP) — Drought has left millions hungry, officials said."

@@ -14,8 +14,10 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
                   dropped, wire datelines split into agency + place (agents/ner/zh_rules.py)
   anything else   no entities: better nothing than junk
 After the model: curated aliases (organisations, places, well-known people: one canonical in
-every script), span rules per script (agents/ner/spans.py, org_rules.py), and capitalised words
-that name no PER/ORG/LOC (events, peoples and faiths: agents/ner/non_entities.py) leave.
+every script), span rules per script (agents/ner/spans.py, org_rules.py, context_rules.py: the
+speaker beside a reporting verb, a country in the possessive), and capitalised words that name
+no PER/ORG/LOC (events, peoples and faiths, «the Paris agreement»: agents/ner/non_entities.py)
+leave.
 Figures and how they were measured: bench/ner_eval.py, training/README.md.
 """
 

@@ -32,6 +32,7 @@ from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.features import PAD_BOS, PAD_EOS, zh_char_features, zh_tag_features
 from agents.ner.gazetteer import NameHit, NameMatcher
 from agents.ner.han import HAN_FIRST, HAN_LAST, HanKeys, HanLexicon, han_codes, is_han
+from agents.ner.int_table import IntTable
 from agents.ner.text import Offsets
 
 
@@ -161,31 +162,29 @@ class ZhNameMatcher:
 class _GramIds:
     """A dict from n-gram strings (bigrams or trigrams of tokens) to feature ids, looked up for
     every position of a text at once. An n-gram of one-character tokens is exactly n characters,
-    so it is packed into one int64 (21 bits a code point) and searched in a sorted array; the
-    rare n-grams with a longer token (digits, Latin words) are looked up in the dict. Same ids
-    as one dict get per position, at ~1/5 of the CPU."""
+    so it is packed into one int64 (21 bits a code point) and searched in a hash table
+    (agents/ner/int_table.py); the rare n-grams with a longer token (digits, Latin words) are
+    looked up in the dict. Same ids as one dict get per position, at ~1/5 of the CPU."""
 
     def __init__(self, ids: dict[str, int], n: int) -> None:
         self._ids = ids
         packed = {
             _pack_points([ord(c) for c in key]): fid for key, fid in ids.items() if len(key) == n
         }
-        order = sorted(packed)
-        self._keys = np.array(order, dtype=np.int64)
-        self._values = np.array([packed[k] for k in order], dtype=np.int64)
+        keys = np.fromiter(packed, np.int64, len(packed))
+        self._table = IntTable(keys)
+        self._values = self._table.values_for(keys, np.fromiter(packed.values(), np.int64), 0)
 
     def lookup(
         self, keys: npt.NDArray[np.int64], packable: npt.NDArray[np.bool_], grams: _Grams
     ) -> npt.NDArray[np.int64]:
         """Ids (0: unknown) of the n-grams whose packed keys are given; where not packable,
         of the string grams[i] (made only there)."""
-        out = np.zeros(len(keys), dtype=np.int64)
-        if len(self._keys):
-            at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
-            found = packable & (self._keys[at] == keys)
-            out[found] = self._values[at[found]]
-        for i in np.flatnonzero(~packable).tolist():
-            out[i] = self._ids.get(grams[i], 0)
+        out = self._values[self._table.slots(keys)]
+        others = np.flatnonzero(~packable)
+        if len(others):  # one comprehension: ~70 per article next to digits and Latin words
+            get = self._ids.get
+            out[others] = [get(grams[i], 0) for i in others.tolist()]
         return out
 
 

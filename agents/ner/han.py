@@ -18,9 +18,15 @@ _BITS = 15  # 0x9FFF - 0x4E00 < 2**15: four characters fit in one int64
 _SHORT = (2, 3, 4)
 
 
-def han_codes(text: str) -> npt.NDArray[np.int64]:
-    """Han characters as 0..20991, everything else as -1 (one entry per character)."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+def code_points(text: str) -> npt.NDArray[np.int64]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+def han_codes(text: str, points: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
+    """Han characters as 0..20991, everything else as -1 (one entry per character); points:
+    code_points(text), if the caller has them."""
+    if points is None:
+        points = code_points(text)
     han = (points >= HAN_FIRST) & (points <= HAN_LAST)
     return np.where(han, points - HAN_FIRST, -1)
 
@@ -46,7 +52,8 @@ class HanKeys:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.codes = han_codes(text)
+        self.points = code_points(text)  # also read by the n-gram and character look-ups
+        self.codes = han_codes(text, self.points)
         self._packed: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]] = {}
         self._found: dict[int, npt.NDArray[np.int64]] = {}  # id(table) → lookup()
 

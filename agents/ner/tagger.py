@@ -252,7 +252,10 @@ class EntityTagger:
         emitter = self._zh_emitter
         starts = np.fromiter(first, dtype=np.int64, count=len(first))  # in token order
         return emitter.emissions(
-            [simplified[a:b] for a, b in tokens.offsets],
+            keys,
+            tokens.offsets,
+            starts,
+            np.fromiter(last, dtype=np.int64, count=len(last)),
             emitter.gazetteer_codes(len(first), [(first[a], last[b], k) for a, b, k, _ in hits]),
             self._zh_words.codes(keys, starts),
         )

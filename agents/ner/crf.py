@@ -70,6 +70,10 @@ class LinearCRF:
         self.before = -features.offsets[0]
         self.after = features.offsets[-1]
         self.outside = self.labels.index("O")
+        # per label id, for decode_spans: its type (an index into _kind_names) and B- or not
+        self._kind_names = sorted({label[2:] for label in self.labels})
+        self._kinds = np.array([self._kind_names.index(x[2:]) for x in self.labels], np.int64)
+        self._begins = np.array([x.startswith("B-") for x in self.labels], dtype=bool)
         # >0 trades precision for recall (chosen per model on validation data, stored in meta)
         self.o_bias = float(self.meta.get("o_bias", 0.0))
         # Base feature -> its (offset slot, label) weights as one dense matrix: a new token type
@@ -164,13 +168,72 @@ class LinearCRF:
         are position-major, so that each step reads and writes one contiguous block.
         entities_only: posteriors only for sequences whose best path has an entity label (the
         tagger needs them for span confidences only); the others get NaN."""
+        empty: tuple[IntArray, FloatArray] = (np.zeros(0, np.int64), np.zeros(0))
+        out = [empty] * len(batch)
+        decoded = self._decode(batch, entities_only)
+        if decoded is None:
+            return out
+        order, sorted_lengths, path, chosen = decoded
+        for j, b in enumerate(order.tolist()):
+            out[b] = (path[: sorted_lengths[j], j], chosen[: sorted_lengths[j], j])
+        return out
+
+    def decode_spans(self, batch: list[FloatArray]) -> list[list[tuple[int, int, str, float]]]:
+        """Per sequence, bio_spans of its best path as (first token, last token inclusive, type,
+        lowest posterior of the span's tokens): decode_emissions(entities_only=True) + bio_spans,
+        the same spans, but read off the whole batch with numpy, so that Python steps once per
+        span and not once per token (most tokens are O)."""
+        out: list[list[tuple[int, int, str, float]]] = [[] for _ in batch]
+        decoded = self._decode(batch, entities_only=True)
+        if decoded is None:
+            return out
+        order, sorted_lengths, path, chosen = decoded
+        inside = np.arange(len(path))[:, None] < sorted_lengths[None, :]
+        sequence, position = np.nonzero(((path != self.outside) & inside).T)  # by sequence
+        if not len(sequence):
+            return out
+        labels = path[position, sequence]
+        kinds = self._kinds[labels]
+        # bio_spans, token by token: a label starts a span unless it is not a B- label and of
+        # the type of the entity token before it in the sequence ('same'). A 'same' token
+        # continues the span when it is the next token; after an O it starts nothing and is
+        # dropped (bio_spans keeps the last span's type across the O: «B-LOC O I-LOC» has the
+        # one span B-LOC), and so is every 'same' token after it, until a span starts.
+        same = np.zeros(len(labels), dtype=bool)
+        same[1:] = (
+            (sequence[1:] == sequence[:-1]) & ~self._begins[labels[1:]] & (kinds[1:] == kinds[:-1])
+        )
+        gap = np.zeros(len(labels), dtype=bool)
+        gap[1:] = same[1:] & (position[1:] != position[:-1] + 1)
+        gaps = np.cumsum(gap)
+        run_starts = np.flatnonzero(~same)
+        kept = np.flatnonzero(gaps == gaps[run_starts][np.cumsum(~same) - 1])
+        position, sequence, kinds, same = position[kept], sequence[kept], kinds[kept], same[kept]
+        starts = np.flatnonzero(~same)
+        lasts = np.append(starts[1:], len(kept)) - 1
+        lowest = np.minimum.reduceat(chosen[position, sequence], starts)
+        names = self._kind_names
+        for j, first, last, kind, confidence in zip(
+            order[sequence[starts]].tolist(),
+            position[starts].tolist(),
+            position[lasts].tolist(),
+            kinds[starts].tolist(),
+            lowest.tolist(),
+            strict=True,
+        ):
+            out[j].append((first, last, names[kind], confidence))
+        return out
+
+    def _decode(
+        self, batch: list[FloatArray], entities_only: bool
+    ) -> tuple[IntArray, IntArray, IntArray, FloatArray] | None:
+        """(order, sorted lengths, best paths, posteriors of the chosen labels), the last two
+        (position, sorted sequence); sequences sorted longest first. None if all are empty."""
         size = len(batch)
         lengths = np.array([len(x) for x in batch], dtype=np.int64)
         longest = int(lengths.max()) if size else 0
-        empty: tuple[IntArray, FloatArray] = (np.zeros(0, np.int64), np.zeros(0))
-        out = [empty] * size
         if longest == 0:
-            return out
+            return None
         # longest first, so that at step i the sequences still running are a prefix [:k]
         order = np.argsort(-lengths, kind="stable")
         sorted_lengths = lengths[order]
@@ -195,9 +258,7 @@ class LinearCRF:
             )
             picked = path[:sub_longest, needed, None]
             chosen[:sub_longest, needed] = np.take_along_axis(posterior, picked, axis=2)[:, :, 0]
-        for j, b in enumerate(order):
-            out[b] = (path[: sorted_lengths[j], j], chosen[: sorted_lengths[j], j])
-        return out
+        return order, sorted_lengths, path, chosen
 
     @staticmethod
     def _active(sorted_lengths: IntArray, longest: int) -> list[int]:

@@ -35,7 +35,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from agents.ner.context_rules import possessive_countries, speaker_names
-from agents.ner.crf import FloatArray, LinearCRF, bio_spans
+from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
@@ -255,7 +255,10 @@ class EntityTagger:
         emitter = self._zh_emitter
         starts = np.fromiter(first, dtype=np.int64, count=len(first))  # in token order
         return emitter.emissions(
-            [simplified[a:b] for a, b in tokens.offsets],
+            keys,
+            tokens.offsets,
+            starts,
+            np.fromiter(last, dtype=np.int64, count=len(last)),
             emitter.gazetteer_codes(len(first), [(first[a], last[b], k) for a, b, k, _ in hits]),
             self._zh_words.codes(keys, starts),
         )
@@ -274,20 +277,15 @@ class EntityTagger:
         for index, (text, toks) in enumerate(zip(texts, tokens, strict=True)):
             chunks.extend((index, a, b) for a, b in sentence_chunks(text, toks))
         emissions = [t if isinstance(t, np.ndarray) else crf.emissions(t) for t in types]
-        decoded = crf.decode_emissions(
-            [emissions[i][a:b] for i, a, b in chunks], entities_only=True
-        )
+        decoded = crf.decode_spans([emissions[i][a:b] for i, a, b in chunks])
         spans: list[list[Span]] = [[] for _ in texts]
-        names = crf.labels
-        for (index, first, _), (path, posterior) in zip(chunks, decoded, strict=True):
-            if not len(path) or (path == crf.outside).all():  # no entity: no posteriors either
-                continue
-            offs = tokens[index].offsets
-            lowest = posterior.tolist()
-            spans[index].extend(
-                (offs[first + a][0], offs[first + b][1], kind, min(lowest[a : b + 1]))
-                for a, b, kind in bio_spans([names[p] for p in path.tolist()])
-            )
+        for (index, first, _), found in zip(chunks, decoded, strict=True):
+            if found:
+                offs = tokens[index].offsets
+                spans[index].extend(
+                    (offs[first + a][0], offs[first + b][1], kind, lowest)
+                    for a, b, kind, lowest in found
+                )
         return spans
 
     def _finish(

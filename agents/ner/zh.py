@@ -32,6 +32,7 @@ from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.features import PAD_BOS, PAD_EOS, zh_char_features, zh_tag_features
 from agents.ner.gazetteer import NameHit, NameMatcher
 from agents.ner.han import HAN_FIRST, HAN_LAST, HanKeys, HanLexicon, han_codes, is_han
+from agents.ner.int_table import IntTable
 from agents.ner.text import Offsets
 
 
@@ -161,45 +162,52 @@ class ZhNameMatcher:
 class _GramIds:
     """A dict from n-gram strings (bigrams or trigrams of tokens) to feature ids, looked up for
     every position of a text at once. An n-gram of one-character tokens is exactly n characters,
-    so it is packed into one int64 (21 bits a code point) and searched in a sorted array; the
-    rare n-grams with a longer token (digits, Latin words) are looked up in the dict. Same ids
-    as one dict get per position, at ~1/5 of the CPU."""
+    so it is packed into one int64 (21 bits a code point) and searched in a hash table
+    (agents/ner/int_table.py); the rare n-grams with a longer token (digits, Latin words) are
+    looked up in the dict. Same ids as one dict get per position, at ~1/5 of the CPU."""
 
     def __init__(self, ids: dict[str, int], n: int) -> None:
         self._ids = ids
         packed = {
             _pack_points([ord(c) for c in key]): fid for key, fid in ids.items() if len(key) == n
         }
-        order = sorted(packed)
-        self._keys = np.array(order, dtype=np.int64)
-        self._values = np.array([packed[k] for k in order], dtype=np.int64)
+        keys = np.fromiter(packed, np.int64, len(packed))
+        self._table = IntTable(keys)
+        self._values = self._table.values_for(keys, np.fromiter(packed.values(), np.int64), 0)
 
     def lookup(
         self, keys: npt.NDArray[np.int64], packable: npt.NDArray[np.bool_], grams: _Grams
     ) -> npt.NDArray[np.int64]:
         """Ids (0: unknown) of the n-grams whose packed keys are given; where not packable,
         of the string grams[i] (made only there)."""
-        out = np.zeros(len(keys), dtype=np.int64)
-        if len(self._keys):
-            at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
-            found = packable & (self._keys[at] == keys)
-            out[found] = self._values[at[found]]
-        for i in np.flatnonzero(~packable).tolist():
-            out[i] = self._ids.get(grams[i], 0)
+        out = self._values[self._table.slots(keys)]
+        others = np.flatnonzero(~packable)
+        if len(others):  # one comprehension: ~70 per article next to digits and Latin words
+            get = self._ids.get
+            out[others] = [get(grams[i], 0) for i in others.tolist()]
         return out
 
 
 class _Grams:
-    """padded[i] + ... + padded[i + n - 1], made only when asked for (a rare fallback)."""
+    """The n-gram of padded tokens i .. i + n - 1 ('^', the text's tokens, '$'), made only when
+    asked for (a rare fallback)."""
 
-    def __init__(self, padded: list[str], n: int, shift: int = 0) -> None:
-        self._padded, self._n, self._shift = padded, n, shift
+    def __init__(self, text: str, offsets: Offsets, n: int, shift: int = 0) -> None:
+        self._text, self._offsets, self._n, self._shift = text, offsets, n, shift
 
     def shifted(self, by: int) -> _Grams:
-        return _Grams(self._padded, self._n, self._shift + by)
+        return _Grams(self._text, self._offsets, self._n, self._shift + by)
+
+    def _token(self, padded: int) -> str:
+        if padded == 0:
+            return "^"
+        if padded > len(self._offsets):
+            return "$"
+        start, end = self._offsets[padded - 1]
+        return self._text[start:end]
 
     def __getitem__(self, i: int) -> str:
-        return "".join(self._padded[i + self._shift : i + self._shift + self._n])
+        return "".join(map(self._token, range(i + self._shift, i + self._shift + self._n)))
 
 
 def _pack_points(points: list[int]) -> int:
@@ -245,7 +253,10 @@ class ZhEmitter:
         return total
 
     def clear_cache(self) -> None:
-        self._rows: dict[str, int] = {}  # character → row of _table
+        self._rows: dict[str, int] = {}  # token → row of _table
+        # the same for one-character tokens of the BMP, by code point (-1: not scored yet), so
+        # that most tokens find their row in one numpy gather, without a token string
+        self._point_rows = np.full(0x10000, -1, dtype=np.int64)
         self._table: FloatArray = np.zeros((256, self.crf.n_offsets, self.crf.n_labels))
 
     def gazetteer_codes(self, n: int, hits: list[tuple[int, int, str]]) -> npt.NDArray[np.int64]:
@@ -258,74 +269,100 @@ class ZhEmitter:
             codes[first + 1 : last + 1] = begin + 1
         return codes
 
-    def _char_rows(self, chars: list[str]) -> npt.NDArray[np.int64]:
-        """Rows of _table for the characters, scoring the new ones."""
-        rows = self._rows
-        new = [c for c in dict.fromkeys(chars) if c not in rows]
+    def _char_rows(
+        self,
+        text: str,
+        offsets: Offsets,
+        first: npt.NDArray[np.int64],
+        single: npt.NDArray[np.bool_],
+        fresh: bool = False,
+    ) -> npt.NDArray[np.int64]:
+        """Rows of _table for the tokens (first: each token's first code point; single: it is
+        the whole token), scoring the new ones."""
+        bmp = single & (first < len(self._point_rows))
+        rows = np.full(len(first), -1, dtype=np.int64)
+        rows[bmp] = self._point_rows[first[bmp]]
+        missing = np.flatnonzero(rows < 0).tolist()
+        if not missing:
+            return rows
+        tokens = [text[a:b] for a, b in map(offsets.__getitem__, missing)]
+        new = [c for c in dict.fromkeys(tokens) if c not in self._rows]
+        if not fresh and len(self._rows) + len(new) > LinearCRF.CACHE_MAX:
+            self.clear_cache()  # bounded memory: start afresh, with every token of this text
+            return self._char_rows(text, offsets, first, single, fresh=True)
         if new:
-            if len(rows) + len(new) > LinearCRF.CACHE_MAX:  # bounded memory: start afresh
-                self.clear_cache()
-                rows = self._rows
-                new = list(dict.fromkeys(chars))
-            first = len(rows)
-            if first + len(new) > len(self._table):
-                grown = np.zeros((2 * (first + len(new)), *self._table.shape[1:]))
-                grown[:first] = self._table[:first]
-                self._table = grown
-            # all new characters in one go: feature ids (0 first, so no sum is empty) → reduceat
-            id_of = self.crf._feature_ids.get
-            feature_ids: list[int] = []
-            starts: list[int] = []
-            for i, char in enumerate(new, start=first):
-                rows[char] = i
-                starts.append(len(feature_ids))
-                feature_ids.append(0)
-                feature_ids.extend(filter(None, map(id_of, zh_char_features(char))))
-            self._table[first : first + len(new)] = np.add.reduceat(
-                self.crf._feature_scores[feature_ids], starts, axis=0
-            )
-        return np.fromiter(map(rows.__getitem__, chars), dtype=np.int64, count=len(chars))
+            self._add_rows(new)
+        rows[missing] = list(map(self._rows.__getitem__, tokens))
+        return rows
+
+    def _add_rows(self, new: list[str]) -> None:
+        """Score new tokens (their zh_char_features) into fresh rows of _table."""
+        rows = self._rows
+        first = len(rows)
+        if first + len(new) > len(self._table):
+            grown = np.zeros((2 * (first + len(new)), *self._table.shape[1:]))
+            grown[:first] = self._table[:first]
+            self._table = grown
+        # all new tokens in one go: feature ids (0 first, so no sum is empty) → reduceat
+        id_of = self.crf._feature_ids.get
+        feature_ids: list[int] = []
+        starts: list[int] = []
+        for i, token in enumerate(new, start=first):
+            rows[token] = i
+            if len(token) == 1 and ord(token) < len(self._point_rows):
+                self._point_rows[ord(token)] = i
+            starts.append(len(feature_ids))
+            feature_ids.append(0)
+            feature_ids.extend(filter(None, map(id_of, zh_char_features(token))))
+        self._table[first : first + len(new)] = np.add.reduceat(
+            self.crf._feature_scores[feature_ids], starts, axis=0
+        )
 
     def _gram_ids(
-        self, chars: list[str]
+        self,
+        text: str,
+        offsets: Offsets,
+        first: npt.NDArray[np.int64],
+        single: npt.NDArray[np.bool_],
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per position, the feature ids of bl=<previous><this>, br=<this><next> and
-        tri=<previous><this><next> ('^'/'$' at the edges), 0 where unknown."""
-        n = len(chars)
-        padded = ["^", *chars, "$"]
-        joined = "".join(padded)
-        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if len(joined) == n + 2:  # every token one character (as in most Chinese text)
-            first = points.astype(np.int64)
-            single = np.ones(n + 2, dtype=bool)
-        else:
-            lengths = np.fromiter(map(len, padded), np.int64, n + 2)
-            first = points[np.cumsum(lengths) - lengths].astype(np.int64)
-            single = lengths == 1
-        pair = (first[:-1] << 21) | first[1:]  # n + 1 bigrams, from ('^', first token)
-        pair_ok = single[:-1] & single[1:]
-        bigrams = _Grams(padded, 2)
+        """Per token, the feature ids of bl=<previous><this>, br=<this><next> and
+        tri=<previous><this><next> ('^'/'$' at the edges), 0 where unknown; first: each
+        token's first code point, single: it is the whole token."""
+        n = len(first)
+        points = np.empty(n + 2, dtype=np.int64)
+        points[0], points[1:-1], points[-1] = ord("^"), first, ord("$")
+        whole = np.ones(n + 2, dtype=bool)
+        whole[1:-1] = single
+        pair = (points[:-1] << 21) | points[1:]  # n + 1 bigrams, from ('^', first token)
+        pair_ok = whole[:-1] & whole[1:]
+        bigrams = _Grams(text, offsets, 2)
         left = self._left.lookup(pair[:-1], pair_ok[:-1], bigrams)
         right = self._right.lookup(pair[1:], pair_ok[1:], bigrams.shifted(1))
         triple = self._triple.lookup(
-            (pair[:-1] << 21) | first[2:], pair_ok[:-1] & single[2:], _Grams(padded, 3)
+            (pair[:-1] << 21) | points[2:], pair_ok[:-1] & whole[2:], _Grams(text, offsets, 3)
         )
         return left, right, triple
 
     def emissions(
         self,
-        chars: list[str],
+        keys: HanKeys,
+        offsets: Offsets,
+        starts: npt.NDArray[np.int64],
+        ends: npt.NDArray[np.int64],
         gazetteer_codes: npt.NDArray[np.int64],
         segment_codes: npt.NDArray[np.int64],
     ) -> FloatArray:
-        """(n_tokens, n_labels) scores, equal to crf.emissions(zh_types(...)) up to rounding."""
+        """(n_tokens, n_labels) scores, equal to crf.emissions(zh_types(...)) up to rounding.
+        keys: the text's; offsets: its tokens, starts and ends: the same as arrays. Tokens are
+        read by code point (no string per token but for new ones and the rare fallbacks)."""
         crf = self.crf
-        n = len(chars)
+        n = len(offsets)
         if not n:
             return np.zeros((0, crf.n_labels))
         scores = crf._feature_scores
-        left, right, triple = self._gram_ids(chars)
-        rows = self._char_rows(chars)  # before reading self._table: it may grow
+        first, single = keys.points[starts], ends - starts == 1
+        left, right, triple = self._gram_ids(keys.text, offsets, first, single)
+        rows = self._char_rows(keys.text, offsets, first, single)  # may grow self._table
         per_position = self._table[rows]
         per_position += self._tag_table[gazetteer_codes * self._n_segment + segment_codes]
         per_position += scores[left]

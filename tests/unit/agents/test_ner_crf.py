@@ -194,3 +194,29 @@ def test_an_averaged_model_scores_the_mean_of_its_members() -> None:
     assert np.allclose(mean.emissions(tokens), expected, atol=1e-6)
     assert np.allclose(mean.transitions, (crfs[0].transitions + crfs[1].transitions) / 2)
     assert mean.meta["averaged_models"] == 2
+
+
+MIXED = ["B-LOC", "B-PER", "I-LOC", "I-PER", "O"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 9), max_size=8), st.integers(0, 1000))
+def test_decode_spans_equal_bio_spans_of_the_paths(lengths: list[int], seed: int) -> None:
+    """The batch-wide span read-out gives bio_spans of every best path (stray I- labels, a type
+    change inside a run, back-to-back B- labels) with each span's lowest token posterior."""
+    rng = np.random.default_rng(seed)
+    attrs = ["0:w=a", "0:pad=BOS"]
+    weights = np.zeros((len(attrs), len(MIXED)), dtype=np.float32)
+    transitions = rng.normal(size=(len(MIXED), len(MIXED))).astype(np.float32)
+    crf = LinearCRF(
+        save_model(MIXED, attrs, weights, transitions, {}), FeatureSet("latin", Gazetteer({}, {}))
+    )
+    batch = [3 * rng.normal(size=(n, len(MIXED))) for n in lengths]
+    want = [
+        [
+            (a, b, kind, min(posterior[a : b + 1].tolist()))
+            for a, b, kind in bio_spans([crf.labels[p] for p in path.tolist()])
+        ]
+        for path, posterior in crf.decode_emissions(batch, entities_only=True)
+    ]
+    assert crf.decode_spans(batch) == want

@@ -78,6 +78,7 @@ TEXTS = [
     "美國總統歐巴馬週一抵達北京，會見了中華人民共和國主席習近平。",
     "美国总统奥巴马周一抵达北京。2016年，Apple公司在上海开设了新店（售价999元）。",
     "联合国秘书长古特雷斯说：“局势紧张。”",
+    "美国总统在𠀋北京说ab。",  # a character outside the BMP (scored by string, not by code point)
 ]
 
 
@@ -131,7 +132,10 @@ def test_ngram_ids_equal_the_dict_look_ups(tagger: EntityTagger, text: str) -> N
         [groups["br"].get(g, 0) for g in bigrams[1:]],
         [groups["tri"].get(g, 0) for g in trigrams],
     )
-    got = emitter._gram_ids(chars)
+    offsets = tokenize(text)
+    first = np.array([ord(text[a]) for a, _ in offsets], dtype=np.int64)
+    single = np.array([b - a == 1 for a, b in offsets], dtype=bool)
+    got = emitter._gram_ids(text, offsets, first, single)
     assert tuple(ids.tolist() for ids in got) == want
     if text == TEXTS[1]:  # not a test of zeros only
         assert all(any(ids) for ids in want)

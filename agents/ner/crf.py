@@ -194,23 +194,18 @@ class LinearCRF:
             return out
         labels = path[position, sequence]
         kinds = self._kinds[labels]
-        # bio_spans, token by token: a label starts a span unless it is not a B- label and of
-        # the type of the entity token before it in the sequence ('same'). A 'same' token
-        # continues the span when it is the next token; after an O it starts nothing and is
-        # dropped (bio_spans keeps the last span's type across the O: «B-LOC O I-LOC» has the
-        # one span B-LOC), and so is every 'same' token after it, until a span starts.
+        # bio_spans, token by token: a label continues the span of the token before it when
+        # that token is the one just before it in the same sequence, of the same type, and the
+        # label is not a B- label; any other entity label starts a span.
         same = np.zeros(len(labels), dtype=bool)
         same[1:] = (
-            (sequence[1:] == sequence[:-1]) & ~self._begins[labels[1:]] & (kinds[1:] == kinds[:-1])
+            (sequence[1:] == sequence[:-1])
+            & (position[1:] == position[:-1] + 1)
+            & ~self._begins[labels[1:]]
+            & (kinds[1:] == kinds[:-1])
         )
-        gap = np.zeros(len(labels), dtype=bool)
-        gap[1:] = same[1:] & (position[1:] != position[:-1] + 1)
-        gaps = np.cumsum(gap)
-        run_starts = np.flatnonzero(~same)
-        kept = np.flatnonzero(gaps == gaps[run_starts][np.cumsum(~same) - 1])
-        position, sequence, kinds, same = position[kept], sequence[kept], kinds[kept], same[kept]
         starts = np.flatnonzero(~same)
-        lasts = np.append(starts[1:], len(kept)) - 1
+        lasts = np.append(starts[1:], len(labels)) - 1
         lowest = np.minimum.reduceat(chosen[position, sequence], starts)
         names = self._kind_names
         for j, first, last, kind, confidence in zip(
@@ -326,11 +321,12 @@ class LinearCRF:
 
 
 def bio_spans(labels: list[str]) -> list[tuple[int, int, str]]:
-    """(first token, last token inclusive, type) from BIO labels; a stray I- starts an entity."""
+    """(first token, last token inclusive, type) from BIO labels; a stray I- starts an entity,
+    also after an O («B-LOC O I-LOC» is two spans)."""
     spans: list[tuple[int, int, str]] = []
     start, kind = -1, ""
     for i, label in enumerate([*labels, "O"]):
-        if label == "O" or label.startswith("B-") or label[2:] != kind:
+        if start < 0 or label == "O" or label.startswith("B-") or label[2:] != kind:
             if start >= 0:
                 spans.append((start, i - 1, kind))
                 start = -1

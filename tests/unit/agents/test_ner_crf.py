@@ -88,6 +88,11 @@ def test_bio_spans() -> None:
     ]
 
 
+def test_bio_spans_an_inside_label_after_an_outside_one_starts_a_span() -> None:
+    assert bio_spans(["B-LOC", "O", "I-LOC", "I-LOC"]) == [(0, 0, "LOC"), (2, 3, "LOC")]
+    assert bio_spans(["I-PER", "O", "O", "I-PER"]) == [(0, 0, "PER"), (3, 3, "PER")]
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(["a", "b", "A", "c"]), min_size=0, max_size=7), max_size=6),

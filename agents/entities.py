@@ -61,9 +61,9 @@ def with_dateline_place(
     if [(m.start, m.end, m.type) for m in overlapping] == [(start, end, "LOC")]:
         return mentions
     surface = body[start:end]
-    known = tagger.known_canonical(surface, "LOC")
+    known = tagger.names.known_canonical(surface, "LOC")
     in_capitals = len(surface) >= 3 and surface.isupper()  # caseless scripts: never
-    if known is None and (not in_capitals or tagger.known_canonical(surface, "ORG")):
+    if known is None and (not in_capitals or tagger.names.known_canonical(surface, "ORG")):
         return mentions
     canonical = known or surface.title()
     # the model's own span keeps its confidence and component, and becomes a LOC
@@ -74,7 +74,7 @@ def with_dateline_place(
     )
     place = Mention(surface, "LOC", start, end, confidence, canonical, creator)
     kept = [m for m in mentions if m not in overlapping]
-    return tagger.read_homographs(sorted([*kept, place], key=lambda m: (m.start, m.end)))
+    return tagger.names.read_homographs(sorted([*kept, place], key=lambda m: (m.start, m.end)))
 
 
 def _load(settings: Settings) -> EntityTagger:

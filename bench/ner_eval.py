@@ -165,7 +165,7 @@ def report_canonical(tests: dict[str, list[Sentence]], tagger: EntityTagger) -> 
         shares = []
         for kind in SCORED_TYPES:
             mentions = [s.text[a:b] for s in sentences for a, b, k in s.spans if k == kind]
-            known = sum(tagger.known_canonical(m, kind) is not None for m in mentions)
+            known = sum(tagger.names.known_canonical(m, kind) is not None for m in mentions)
             shares.append(f"{kind} {known / max(1, len(mentions)):.3f} (n={len(mentions)})")
         print(f"{lang:4} " + "  ".join(shares))
 

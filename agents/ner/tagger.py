@@ -27,9 +27,7 @@ import gc
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from importlib.resources import files
-from typing import Any
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -40,6 +38,7 @@ from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
 from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
 from agents.ner.han import HanKeys
+from agents.ner.known_names import KnownNames
 from agents.ner.mentions import Mention, link_name_parts
 from agents.ner.non_entities import drop_demonyms, drop_event_names, drop_modifiers
 from agents.ner.org_rules import (
@@ -64,10 +63,7 @@ from agents.ner.spans import (
 )
 from agents.ner.text import (
     Tokens,
-    ar_strip,
     lookup_key,
-    russian_nominative_keys,
-    script_profile,
     sentence_chunks,
     t2s_table,
 )
@@ -155,8 +151,13 @@ class EntityTagger:
         self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)
         self._t2s = load_t2s()
         self._aliases = AliasTable(_data("aliases.json").decode("utf-8"), self._t2s)
-        self._homographs: dict[str, list[Any]] = json.loads(_data("place_homographs.json"))
-        self._homograph_countries = frozenset(e[0] for e in self._homographs.values())
+        self.names = KnownNames(
+            {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased},
+            self._aliases,
+            self._t2s,
+            self._countries,
+            json.loads(_data("place_homographs.json")),
+        )
         self._natasha = RussianNatasha() if russian == "natasha" else None
         # Made once: threadpool_limits() re-scans the loaded libraries on every call (~0.3-3 ms)
         self._threadpools = ThreadpoolController()
@@ -221,7 +222,9 @@ class EntityTagger:
             ]
             found_zh = self._crf_spans(self._crf_zh, texts, tokens, emissions)
             spans = [
-                split_datelines(norm, tidy_zh(text, found), self._zh_is_org, self._zh_is_place)
+                split_datelines(
+                    norm, tidy_zh(text, found), self.names.zh_is_org, self.names.zh_is_place
+                )
                 for text, norm, found in zip(texts, simplified, found_zh, strict=True)
             ]
             creator, profile = self._creators["zh"], "zh"
@@ -314,52 +317,34 @@ class EntityTagger:
             spans = person_with_place_head(text, tokens, spans, self._gaz_cased.words)
             spans = org_head_runs(text, tokens, spans, self._org_run_heads)
             spans = named_after_org_compound(
-                text, tokens, spans, self._org_compound_heads, self._is_known_place
+                text, tokens, spans, self._org_compound_heads, self.names.is_known_place
             )
-            spans = drop_event_names(text, tokens, spans, self._is_known_place)
+            spans = drop_event_names(text, tokens, spans, self.names.is_known_place)
             spans = drop_demonyms(text, spans)
             if language == "en":
                 spans = drop_modifiers(text, tokens, spans, self._countries)
                 spans = possessive_countries(text, tokens, spans, self._countries)
             spans = speaker_names(
-                text, tokens, spans, language, self._is_rare(language), self._is_known_org_or_place
+                text,
+                tokens,
+                spans,
+                language,
+                self._is_rare(language),
+                self.names.is_known_org_or_place,
             )
             spans = [self._capitals_place(text, span) for span in spans]
         if profile == "ar" and not self.keep_proclitics:
-            spans = strip_known_proclitics(text, spans, self._arabic_name_type)
+            spans = strip_known_proclitics(text, spans, self.names.arabic_name_type)
+        names = self.names
         mentions = [
-            Mention(text[a:b], kind, a, b, round(c, 4), self.canonical(text[a:b], kind), creator)
+            Mention(text[a:b], kind, a, b, round(c, 4), names.canonical(text[a:b], kind), creator)
             for a, b, kind, c in spans
         ]
-        return self.read_homographs(link_name_parts(mentions, profile))
-
-    def _known(self, profile: str, key: str) -> list[str] | None:
-        """[type, canonical] of a known name by its key: the alias table, else the gazetteer."""
-        gazetteer = {"ar": self._gaz_ar, "zh": self._gaz_zh, "cased": self._gaz_cased}[profile]
-        return self._aliases.canon[profile].get(key) or gazetteer.names.get(key)
+        return names.read_homographs(link_name_parts(mentions, profile))
 
     def _is_rare(self, language: str) -> Callable[[str], bool]:
         """Whether a word is rarer than Zipf 4 in the language (a name, not a word)."""
         return lambda word: self._zipf.zipf(language, word) < 4
-
-    def _is_known_org_or_place(self, surface: str) -> bool:
-        return self._name_type("cased", lookup_key(surface, "cased")) in ("LOC", "ORG")
-
-    def _is_known_place(self, surface: str) -> bool:
-        return self._name_type("cased", lookup_key(surface, "cased")) == "LOC"
-
-    def _name_type(self, profile: str, key: str) -> str | None:
-        hit = self._known(profile, key)
-        return str(hit[0]) if hit else None
-
-    def _zh_name_type(self, simplified: str) -> str | None:
-        return self._name_type("zh", simplified)
-
-    def _zh_is_org(self, simplified: str) -> bool:
-        return self._zh_name_type(simplified) == "ORG"
-
-    def _zh_is_place(self, simplified: str) -> bool:
-        return self._zh_name_type(simplified) == "LOC"
 
     def _capitals_place(self, text: str, span: Span) -> Span:
         """A dateline's place in capitals at the start of a line is a place («ISLAMABAD
@@ -373,67 +358,3 @@ class EntityTagger:
             return span
         hit = self._gaz_cased.names.get(lookup_key(surface, "cased"))
         return (start, end, "LOC", confidence) if hit and hit[0] == "LOC" else span
-
-    def _arabic_name_type(self, surface: str) -> str | None:
-        return self._name_type("ar", lookup_key(surface, "ar"))
-
-    def canonical(self, surface: str, kind: str) -> str:
-        """The known entity's value (`known_canonical`), else the normalised surface."""
-        known = self.known_canonical(surface, kind)
-        if known is not None:
-            return known
-        if script_profile(surface) == "ar":
-            return lookup_key(surface, "ar")
-        return _SPACE.sub(" ", surface.strip())
-
-    def known_canonical(self, surface: str, kind: str) -> str | None:
-        """One value per entity however it is written: curated alias, else the gazetteer's
-        English name (types must agree); None if neither knows it."""
-        profile, keys = self._lookup_keys(surface, kind)
-        for key in keys:
-            hit = self._known(profile, key)
-            if hit and (hit[0] == kind or (kind == "ORG" and key in self._countries)):
-                return str(hit[1])  # a country acting as a state is still that country
-        return None
-
-    def _lookup_keys(self, surface: str, kind: str) -> tuple[str, list[str]]:
-        """The profile and the normalised keys a surface is looked up by, best first. Arabic
-        also tries the forms without proclitics (والرقة → الرقة, وسوريا → سوريا), Russian the
-        nominative of the last word (Москвы, Москве → Москва; ru TEST gold LOC mentions with a
-        canonical value .129 → .409, bench/ner_eval.py)."""
-        profile = script_profile(surface)
-        keys = [lookup_key(surface, profile)]
-        if profile == "ar":
-            words = keys[0].split(" ")
-            proclitics, stem = ar_strip(words[0])
-            if proclitics:
-                keys += [" ".join([stem, *words[1:]]), " ".join(["ال" + stem, *words[1:]])]
-        elif profile == "zh":
-            keys = [surface.translate(self._t2s)]
-        elif kind == "LOC" and "," in surface:  # «Denver, Colorado»: Denver's value
-            keys.append(lookup_key(surface.split(",", 1)[0], profile))
-        elif keys[0].startswith("the "):  # «the Netherlands»
-            keys.append(keys[0][4:])
-        elif surface.endswith(":s"):  # Swedish genitive: «EU:s», «VW:s»
-            keys.append(lookup_key(surface[:-2], profile))
-        else:  # «Москвы», «Москве» → «Москва»: Moscow
-            keys += russian_nominative_keys(keys[0])
-        return profile, keys
-
-    def read_homographs(self, mentions: list[Mention]) -> list[Mention]:
-        """عمان is Oman, and Amman, Jordan's capital; «Salvador» is El Salvador and a Brazilian
-        city: a country's name that is also a big foreign city's becomes the city when the text
-        names that city's country too (data/place_homographs.json, by build_gazetteer.py)."""
-        if not any(m.canonical in self._homograph_countries for m in mentions):
-            return mentions
-        named = {m.canonical for m in mentions if m.type == "LOC"}
-        read = []
-        for m in mentions:
-            if m.type == "LOC" and m.canonical in self._homograph_countries:
-                profile, keys = self._lookup_keys(m.text, m.type)
-                entries = [self._homographs.get(f"{profile}:{key}") for key in keys]
-                cities = [c for e in entries if e and e[0] == m.canonical for c in e[1:]]
-                city = next((name for name, country in cities if country in named), None)
-                m = m if city is None else replace(m, canonical=city)
-            read.append(m)
-        return read

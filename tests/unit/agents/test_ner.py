@@ -81,7 +81,7 @@ def test_one_canonical_value_across_scripts(tagger: EntityTagger) -> None:
 def test_a_city_is_its_own_canonical_before_another_citys_alternate_name(
     tagger: EntityTagger, surface: str, canonical: str
 ) -> None:
-    assert tagger.canonical(surface, "LOC") == canonical
+    assert tagger.names.canonical(surface, "LOC") == canonical
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_a_city_is_its_own_canonical_before_another_citys_alternate_name(
 def test_russian_case_forms_share_the_canonical_value(
     tagger: EntityTagger, surface: str, canonical: str
 ) -> None:
-    assert tagger.canonical(surface, "LOC") == canonical
+    assert tagger.names.canonical(surface, "LOC") == canonical
 
 
 @pytest.mark.parametrize(
@@ -107,13 +107,13 @@ def test_russian_case_forms_share_the_canonical_value(
 def test_seas_ranges_islands_and_rivers_have_an_english_canonical(
     tagger: EntityTagger, surface: str, canonical: str
 ) -> None:
-    assert tagger.known_canonical(surface, "LOC") == canonical
+    assert tagger.names.known_canonical(surface, "LOC") == canonical
 
 
 def test_an_unknown_name_keeps_its_surface_and_is_not_known(tagger: EntityTagger) -> None:
-    assert tagger.known_canonical("Кировскую", "LOC") is None
-    assert tagger.canonical("Кировскую", "LOC") == "Кировскую"
-    assert tagger.canonical("Москвы", "PER") == "Москвы"  # the types must agree
+    assert tagger.names.known_canonical("Кировскую", "LOC") is None
+    assert tagger.names.canonical("Кировскую", "LOC") == "Кировскую"
+    assert tagger.names.canonical("Москвы", "PER") == "Москвы"  # the types must agree
 
 
 def test_curated_companies_and_bodies_across_scripts(tagger: EntityTagger) -> None:
@@ -210,9 +210,9 @@ def test_a_province_is_a_place_and_a_ports_company_an_organisation(
     by_text = {m.text: (m.type, m.canonical) for m in found + found_port}
     assert by_text["Khyber Pakhtunkhwa"] == ("LOC", "Khyber Pakhtunkhwa")
     assert by_text["Hutchison Ports"][0] == "ORG"
-    assert tagger.known_canonical("Bayern", "LOC") == "Bavaria"
-    assert tagger.known_canonical("Sichuan", "LOC") == "Sichuan"
-    assert tagger.known_canonical("Zagreb", "LOC") == "Zagreb"  # the city, not «Grad Zagreb»
+    assert tagger.names.known_canonical("Bayern", "LOC") == "Bavaria"
+    assert tagger.names.known_canonical("Sichuan", "LOC") == "Sichuan"
+    assert tagger.names.known_canonical("Zagreb", "LOC") == "Zagreb"  # the city, not «Grad Zagreb»
 
 
 def test_a_continent_is_not_the_country_its_last_word_names(tagger: EntityTagger) -> None:
@@ -317,7 +317,9 @@ def test_cleared_caches_give_the_same_answers(tagger: EntityTagger) -> None:
 
 
 def test_a_place_with_its_region_has_the_place_canonical(tagger: EntityTagger) -> None:
-    assert tagger.canonical("Denver, Colorado", "LOC") == tagger.canonical("Denver", "LOC")
+    assert tagger.names.canonical("Denver, Colorado", "LOC") == tagger.names.canonical(
+        "Denver", "LOC"
+    )
 
 
 # Mixed scripts the tagger meets in real copy, plus the awkward ones: astral-plane Han, emoji,

@@ -138,6 +138,22 @@ def test_curated_companies_and_bodies_across_scripts(tagger: EntityTagger) -> No
     assert found[4]["Газпром"] == ("ORG", "Gazprom") and found[4]["Сбербанк"][1] == "Sberbank"
 
 
+def test_chinese_state_bodies_from_the_xinhua_seed(tagger: EntityTagger) -> None:
+    """seeds/014_zh_raw.txt: the CRF missed «国家统计局»; the curated state bodies carry one
+    canonical in both Chinese scripts and in English."""
+    texts = [
+        ("新华社北京11月24日电（记者 王磊）国家统计局24日发布数据显示，物价同比上涨。", "zh"),
+        ("中國人民銀行宣布降息，國家統計局公布數據。", "zh"),
+        ("The People's Bank of China cut rates, the PBOC said.", "en"),
+    ]
+    found = [{m.text: (m.type, m.canonical) for m in ms} for ms in tagger.tag_batch(texts)]
+    statistics = ("ORG", "National Bureau of Statistics of China")
+    assert found[0]["国家统计局"] == found[1]["國家統計局"] == statistics
+    bank = ("ORG", "People's Bank of China")
+    assert found[1]["中國人民銀行"] == found[2]["People's Bank of China"] == bank
+    assert found[2]["PBOC"] == bank
+
+
 def test_well_known_people_get_one_canonical_in_every_script(tagger: EntityTagger) -> None:
     """aliases.json's people: found even where the model saw no name, one canonical across
     scripts; an ambiguous form («Bush», «الأسد»: the lion) only corrects a model span."""

@@ -68,7 +68,7 @@ from agents.ner.text import (
     t2s_table,
 )
 from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
-from agents.ner.zh_rules import split_datelines, tidy_zh
+from agents.ner.zh_rules import place_org_runs, split_datelines, tidy_zh
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")
@@ -307,6 +307,8 @@ class EntityTagger:
         spans = self._aliases.apply(text, profile, tokens, spans, norm)
         if not self.include_misc:
             spans = [s for s in spans if s[2] != "MISC"]
+        if profile == "zh" and norm is not None:  # after the aliases: they cut «美国» out
+            spans = place_org_runs(norm, spans)
         spans = merge_person_tail(text, tokens, spans)
         spans = person_consistency(text, profile, spans)
         if profile == "cased":

@@ -16,7 +16,7 @@ from agents.ner.features import zh_types
 from agents.ner.han import HanKeys, HanLexicon
 from agents.ner.text import Tokens, tokenize
 from agents.ner.zh import WordSegmenter, ZhEmitter
-from agents.ner.zh_rules import split_datelines, tidy_zh
+from agents.ner.zh_rules import place_org_runs, split_datelines, tidy_zh
 
 WORDS = {
     "nr": ["习近平", "奥巴马"],
@@ -200,6 +200,38 @@ def test_split_datelines(
     text: str, spans: list[tuple[int, int, str]], want: list[tuple[int, int, str]]
 ) -> None:
     assert _datelines(text, spans) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "want"),
+    [
+        # a place + a name ending in an organisation head: one ORG
+        ("只有在美国国家环境保护局就此警告后", [(3, 5, "LOC")], [(3, 12, "ORG")]),
+        ("被前进的德国军队攻占", [(4, 6, "LOC")], [(4, 8, "ORG")]),
+        ("西班牙宗教裁判所告诫", [(0, 3, "LOC")], [(0, 8, "ORG")]),  # 所 ends the head
+        # a generic head right after the place is a common noun: «Chinese companies»
+        ("中国公司和德国政府", [(0, 2, "LOC"), (5, 7, "LOC")], [(0, 2, "LOC"), (5, 7, "LOC")]),
+        ("美国联邦政府宣布", [(0, 2, "LOC")], [(0, 6, "ORG")]),
+        # a particle, a preposition, a measure word or another span before the head: no ORG
+        ("他在美国的大学读书", [(2, 4, "LOC")], [(2, 4, "LOC")]),
+        ("在贝尔格莱德开办一所武术学校", [(1, 6, "LOC")], [(1, 6, "LOC")]),
+        ("美国纽约大学", [(0, 2, "LOC"), (2, 4, "LOC")], [(0, 2, "LOC"), (2, 6, "ORG")]),
+        # only a place starts one, and the head must come within eight characters
+        ("李明大学毕业", [(0, 2, "PER")], [(0, 2, "PER")]),
+        ("美国东西南北上下左右大学", [(0, 2, "LOC")], [(0, 2, "LOC")]),
+    ],
+)
+def test_place_org_runs(
+    text: str, spans: list[tuple[int, int, str]], want: list[tuple[int, int, str]]
+) -> None:
+    found = place_org_runs(text, [(a, b, k, 0.5) for a, b, k in spans])
+    assert [(a, b, kind) for a, b, kind, _ in found] == want
+
+
+def test_place_org_run_in_the_tagger(tagger: EntityTagger) -> None:
+    """Traditional text: the alias table's «美國» (United States) no longer cuts the name."""
+    (found,) = tagger.tag_batch([("但是，只有在美國國家環境保護局就該問題提出警告後。", "zh")])
+    assert [(m.text, m.type) for m in found] == [("美國國家環境保護局", "ORG")]
 
 
 def test_dateline_in_the_tagger(tagger: EntityTagger) -> None:

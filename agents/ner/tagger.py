@@ -68,7 +68,13 @@ from agents.ner.text import (
     t2s_table,
 )
 from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
-from agents.ner.zh_rules import place_org_runs, split_datelines, tidy_zh
+from agents.ner.zh_rules import (
+    latin_acronym_orgs,
+    party_names,
+    place_org_runs,
+    split_datelines,
+    tidy_zh,
+)
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
 _SPACE = re.compile(r"\s+")
@@ -309,6 +315,9 @@ class EntityTagger:
             spans = [s for s in spans if s[2] != "MISC"]
         if profile == "zh" and norm is not None:  # after the aliases: they cut «美国» out
             spans = place_org_runs(norm, spans)
+            if "党" in norm:
+                spans = party_names(norm, spans, self._zh_words.words(norm))
+            spans = latin_acronym_orgs(text, spans, self.names.is_known_org)
         spans = merge_person_tail(text, tokens, spans)
         spans = person_consistency(text, profile, spans)
         if profile == "cased":

@@ -141,3 +141,41 @@ def place_org_runs(norm: str, spans: list[Span]) -> list[Span]:
         org_end = _org_end(norm, end, next_start) if kind == "LOC" else None
         out.append((start, org_end, "ORG", confidence) if org_end else spans[i])
     return out
+
+
+# Words ending in 党 that name no party: «政党» (a party), «该党» (that party), «执政党» (the
+# ruling party), «入党» / «退党» (to join / leave a party).
+_NOT_PARTIES = frozenset(
+    """党 政党 该党 本党 全党 两党 各党 一党 多党 大党 小党 新党 友党 同党 反对党 执政党 在野党
+    入党 退党 建党 党员""".split()
+)
+
+
+def party_names(norm: str, spans: list[Span], words: list[tuple[int, int, int]]) -> list[Span]:
+    """A dictionary word ending in 党 that no span covers is a party, ORG: «共和党», «工党»,
+    «托利党», «自由民主党». words: (start, end, class) of the segmentation of norm."""
+    found = [
+        (start, end, "ORG", 0.5)
+        for start, end, _ in words
+        if norm[end - 1] == "党"
+        and end - start >= 2
+        and norm[start:end] not in _NOT_PARTIES
+        and not any(s[0] < end and start < s[1] for s in spans)
+    ]
+    return sorted(spans + found) if found else spans
+
+
+# A Latin acronym standing in Chinese text («向CNN解释», «向BBC表示»): 2-5 capitals not inside a
+# longer Latin word
+_LATIN_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,5}(?![A-Za-z])")
+
+
+def latin_acronym_orgs(text: str, spans: list[Span], is_org: Callable[[str], bool]) -> list[Span]:
+    """A known organisation's Latin acronym that no span covers is an ORG; is_org looks a
+    Latin name up (alias table, gazetteer)."""
+    found = [
+        (m.start(), m.end(), "ORG", 0.5)
+        for m in _LATIN_ACRONYM.finditer(text)
+        if is_org(m.group()) and not any(s[0] < m.end() and m.start() < s[1] for s in spans)
+    ]
+    return sorted(spans + found) if found else spans

@@ -16,7 +16,13 @@ from agents.ner.features import zh_types
 from agents.ner.han import HanKeys, HanLexicon
 from agents.ner.text import Tokens, tokenize
 from agents.ner.zh import WordSegmenter, ZhEmitter
-from agents.ner.zh_rules import place_org_runs, split_datelines, tidy_zh
+from agents.ner.zh_rules import (
+    latin_acronym_orgs,
+    party_names,
+    place_org_runs,
+    split_datelines,
+    tidy_zh,
+)
 
 WORDS = {
     "nr": ["习近平", "奥巴马"],
@@ -232,6 +238,28 @@ def test_place_org_run_in_the_tagger(tagger: EntityTagger) -> None:
     """Traditional text: the alias table's «美國» (United States) no longer cuts the name."""
     (found,) = tagger.tag_batch([("但是，只有在美國國家環境保護局就該問題提出警告後。", "zh")])
     assert [(m.text, m.type) for m in found] == [("美國國家環境保護局", "ORG")]
+
+
+def test_party_names_from_the_segmentation() -> None:
+    text = "工党赢了，执政党和自由民主党决定退党。"
+    words = [(0, 2, 0), (5, 8, 0), (9, 14, 0), (16, 18, 0)]  # 工党 执政党 自由民主党 退党
+    found = party_names(text, [(9, 13, "LOC", 0.9)], words)
+    assert [(a, b, kind) for a, b, kind, _ in found] == [(0, 2, "ORG"), (9, 13, "LOC")]
+    assert party_names(text, [], words)[1][:3] == (9, 14, "ORG")
+
+
+def test_latin_acronym_orgs() -> None:
+    text = "他向CNN和BBCWorld以及SPIEGEL说，NASA回应。"
+    found = latin_acronym_orgs(
+        text, [(25, 29, "ORG", 0.9)], {"CNN", "NASA", "SPIEGEL"}.__contains__
+    )
+    # BBCWorld is one Latin word, SPIEGEL longer than an acronym, NASA already a span
+    assert [(a, b, kind) for a, b, kind, _ in found] == [(2, 5, "ORG"), (25, 29, "ORG")]
+
+
+def test_parties_and_acronyms_in_the_tagger(tagger: EntityTagger) -> None:
+    found = tagger.tag_batch([("自七月的共和黨全國代表大會以來，該公司向BBC表示。", "zh")])[0]
+    assert {(m.text, m.type) for m in found} >= {("共和黨", "ORG"), ("BBC", "ORG")}
 
 
 def test_dateline_in_the_tagger(tagger: EntityTagger) -> None:

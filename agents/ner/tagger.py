@@ -36,7 +36,7 @@ from agents.ner.context_rules import possessive_countries, speaker_names
 from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
-from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, Span, ZipfTable
+from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameMatcher, Span, ZipfTable
 from agents.ner.han import HanKeys
 from agents.ner.known_names import KnownNames
 from agents.ner.mentions import Mention, link_name_parts
@@ -74,6 +74,7 @@ from agents.ner.zh_rules import (
     place_org_runs,
     split_datelines,
     tidy_zh,
+    untagged_countries,
 )
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
@@ -153,6 +154,14 @@ class EntityTagger:
         self._zh_names = ZhNameMatcher(self._gaz_zh.names, min_len=2)
         self._zh_words = WordSegmenter(_data("zh_words.json.gz"))
         self._zh_names.share_keys(self._zh_words)  # one search of a text for both
+        self._zh_countries = NameMatcher(
+            {
+                name: [kind]
+                for name, (kind, value, *_) in self._gaz_zh.names.items()
+                if kind == "LOC" and value.lower() in self._countries
+            },
+            min_len=2,
+        )
         kinds = sorted({entry[0] for entry in self._gaz_zh.names.values()})
         self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)
         self._t2s = load_t2s()
@@ -314,6 +323,8 @@ class EntityTagger:
         if not self.include_misc:
             spans = [s for s in spans if s[2] != "MISC"]
         if profile == "zh" and norm is not None:  # after the aliases: they cut «美国» out
+            countries = self._zh_countries.find(norm, tokens.first, tokens.last)
+            spans = untagged_countries(norm, spans, [(h[0], h[1]) for h in countries])
             spans = place_org_runs(norm, spans)
             if "党" in norm:
                 spans = party_names(norm, spans, self._zh_words.words(norm))

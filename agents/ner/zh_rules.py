@@ -11,7 +11,7 @@ Rules are measured by 5-fold CV over TUNE (python -m training.ner.tune_zh, train
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from agents.ner.gazetteer import Span
 
@@ -115,18 +115,41 @@ _MAX_RUN = 8  # Han characters after the place, head included («国家环境保
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _org_end(norm: str, end: int, next_start: int) -> int | None:
-    """Where an organisation that starts with the place ending at `end` ends, if it does: the
-    first head within _MAX_RUN Han characters, with no stop character before the head and no
-    other span in between (next_start: where the next span starts)."""
-    for n in range(1, _MAX_RUN + 1):
+# Words that end a place's name after a place: «意大利半岛», «印度板块», «开普敦市», «维多利亚广场».
+PLACE_HEADS = tuple(
+    sorted(
+        """半岛 板块 广场 公园 酒店 大厦 大桥 机场 车站 港 湾 湖 河 江 山 山脉 岛 群岛 海峡 盆地
+        平原 高原 沙漠 运河 市 省 州 县 街""".split(),
+        key=len,
+        reverse=True,
+    )
+)
+# ... but not across «北部» (the northern part) or «城市» (cities): «安大略省北部城市»
+_PLACE_RUN_STOPS = _RUN_STOPS | frozenset("部城")
+_MAX_PLACE_RUN = 4
+
+
+def _head_end(
+    norm: str,
+    end: int,
+    next_start: int,
+    heads: tuple[str, ...],
+    stops: frozenset[str],
+    max_run: int,
+    generic: frozenset[str] = frozenset(),
+) -> int | None:
+    """Where a name that starts with the place ending at `end` ends, if it does: the first
+    head within max_run Han characters, with no stop character before the head and no other
+    span in between (next_start: where the next span starts); a generic head right after the
+    place ends nothing."""
+    for n in range(1, max_run + 1):
         if end + n > min(len(norm), next_start) or not _HAN.match(norm[end + n - 1]):
             return None
         run = norm[end : end + n]
-        head = next((h for h in ORG_HEADS if run.endswith(h)), None)
-        if head is not None and not _RUN_STOPS.intersection(run[: -len(head)]):
-            return None if head in _GENERIC_HEADS and run == head else end + n
-        if run[-1] in _RUN_STOPS:
+        head = next((h for h in heads if run.endswith(h)), None)
+        if head is not None and not stops.intersection(run[: -len(head)]):
+            return None if head in generic and run == head else end + n
+        if run[-1] in stops:
             return None
     return None
 
@@ -134,13 +157,42 @@ def _org_end(norm: str, end: int, next_start: int) -> int | None:
 def place_org_runs(norm: str, spans: list[Span]) -> list[Span]:
     """A LOC followed by Han characters that end in an organisation head becomes one ORG:
     «美国|国家环境保护局», «德国|军队», «北安普顿|大学», «法国|工人力量总工会» (UNER tags the
-    whole name ORG; the CRF tags the place only). norm: the text in Simplified characters."""
+    whole name ORG; the CRF tags the place only); else, followed by a place head, one LOC:
+    «意大利|半岛», «开普敦|市». norm: the text in Simplified characters."""
     out: list[Span] = []
     for i, (start, end, kind, confidence) in enumerate(spans):
+        if kind != "LOC":
+            out.append(spans[i])
+            continue
         next_start = spans[i + 1][0] if i + 1 < len(spans) else len(norm)
-        org_end = _org_end(norm, end, next_start) if kind == "LOC" else None
-        out.append((start, org_end, "ORG", confidence) if org_end else spans[i])
+        org_end = _head_end(norm, end, next_start, ORG_HEADS, _RUN_STOPS, _MAX_RUN, _GENERIC_HEADS)
+        place_end = _head_end(norm, end, next_start, PLACE_HEADS, _PLACE_RUN_STOPS, _MAX_PLACE_RUN)
+        if org_end:
+            out.append((start, org_end, "ORG", confidence))
+        elif place_end:
+            out.append((start, place_end, "LOC", confidence))
+        else:
+            out.append(spans[i])
     return out
+
+
+# Demonyms and languages: «荷兰人», «西班牙语», «西班牙裔», «汉族», «塞尔维亚国籍»
+_AFTER_NOT_PLACE = frozenset("人语裔族籍")
+
+
+def untagged_countries(
+    norm: str, spans: list[Span], countries: Sequence[tuple[int, int]]
+) -> list[Span]:
+    """A country's name that no span covers is a LOC, unless a demonym or a language
+    («离开西班牙去了葡萄牙»: the CRF, with a ±2-character window, misses some). countries:
+    (start, end) of the country names found in norm (Simplified)."""
+    found = [
+        (start, end, "LOC", 0.5)
+        for start, end in countries
+        if norm[end : end + 1] not in _AFTER_NOT_PLACE
+        and not any(s[0] < end and start < s[1] for s in spans)
+    ]
+    return sorted(spans + found) if found else spans
 
 
 # Words ending in 党 that name no party: «政党» (a party), «该党» (that party), «执政党» (the

@@ -22,6 +22,7 @@ from agents.ner.zh_rules import (
     place_org_runs,
     split_datelines,
     tidy_zh,
+    untagged_countries,
 )
 
 WORDS = {
@@ -225,6 +226,14 @@ def test_split_datelines(
         # only a place starts one, and the head must come within eight characters
         ("李明大学毕业", [(0, 2, "PER")], [(0, 2, "PER")]),
         ("美国东西南北上下左右大学", [(0, 2, "LOC")], [(0, 2, "LOC")]),
+        # a place head instead: a longer place
+        ("称呼意大利半岛南部", [(2, 5, "LOC")], [(2, 7, "LOC")]),
+        (
+            "开普敦的政府是开普敦市。",
+            [(0, 3, "LOC"), (7, 10, "LOC")],
+            [(0, 3, "LOC"), (7, 11, "LOC")],
+        ),
+        ("来自安大略省北部城市的警官", [(2, 6, "LOC")], [(2, 6, "LOC")]),  # not across 北部
     ],
 )
 def test_place_org_runs(
@@ -238,6 +247,23 @@ def test_place_org_run_in_the_tagger(tagger: EntityTagger) -> None:
     """Traditional text: the alias table's «美國» (United States) no longer cuts the name."""
     (found,) = tagger.tag_batch([("但是，只有在美國國家環境保護局就該問題提出警告後。", "zh")])
     assert [(m.text, m.type) for m in found] == [("美國國家環境保護局", "ORG")]
+
+
+def test_untagged_countries_but_not_demonyms_or_languages() -> None:
+    text = "离开西班牙去了葡萄牙，说西班牙语的荷兰人。"
+    countries = [(2, 5), (7, 10), (12, 15), (17, 19)]
+    found = untagged_countries(text, [(7, 10, "LOC", 0.9)], countries)
+    assert [(a, b, kind) for a, b, kind, _ in found] == [(2, 5, "LOC"), (7, 10, "LOC")]
+
+
+def test_countries_and_place_heads_in_the_tagger(tagger: EntityTagger) -> None:
+    """Traditional text: the country matcher runs on the Simplified mapping."""
+    found = tagger.tag_batch([("很多人離開西班牙去了葡萄牙。法國數字委員會表示。", "zh")])[0]
+    assert [(m.text, m.type) for m in found] == [
+        ("西班牙", "LOC"),
+        ("葡萄牙", "LOC"),
+        ("法國數字委員會", "ORG"),
+    ]
 
 
 def test_party_names_from_the_segmentation() -> None:

@@ -42,6 +42,9 @@ class KnownNames:
     def is_known_org_or_place(self, surface: str) -> bool:
         return self.name_type("cased", lookup_key(surface, "cased")) in ("LOC", "ORG")
 
+    def is_known_cased(self, surface: str) -> bool:
+        return self.known("cased", lookup_key(surface, "cased")) is not None
+
     def is_known_org(self, surface: str) -> bool:
         return self.name_type("cased", lookup_key(surface, "cased")) == "ORG"
 

@@ -70,6 +70,7 @@ from agents.ner.text import (
 from agents.ner.zh import WordSegmenter, ZhEmitter, ZhNameMatcher
 from agents.ner.zh_rules import (
     latin_acronym_orgs,
+    latin_names,
     party_names,
     place_org_runs,
     split_datelines,
@@ -329,6 +330,7 @@ class EntityTagger:
             if "党" in norm:
                 spans = party_names(norm, spans, self._zh_words.words(norm))
             spans = latin_acronym_orgs(text, spans, self.names.is_known_org)
+            spans = latin_names(text, norm, spans, self.names.is_known_cased)
         spans = merge_person_tail(text, tokens, spans)
         spans = person_consistency(text, profile, spans)
         if profile == "cased":

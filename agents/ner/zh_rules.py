@@ -231,3 +231,40 @@ def latin_acronym_orgs(text: str, spans: list[Span], is_org: Callable[[str], boo
         if is_org(m.group()) and not any(s[0] < m.end() and m.start() < s[1] for s in spans)
     ]
     return sorted(spans + found) if found else spans
+
+
+# A capitalised Latin word in Chinese text (PUD and wire copy keep foreign names in Latin
+# letters, without spaces: «ÁngelPintado»), not in capitals only (acronyms are latin_acronym_orgs)
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-zÀ-ÿ])[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]*[a-zß-ÿ][A-Za-zÀ-ÿ'’-]*(?![A-Za-zÀ-ÿ])"
+)
+
+
+def latin_names(
+    text: str, norm: str, spans: list[Span], is_known: Callable[[str], bool]
+) -> list[Span]:
+    """An unknown capitalised Latin word that no span covers is a person («Guilbeault说»,
+    «像Dietrich一样»), the character CRF having seen few Latin letters. A gloss in brackets
+    after a span takes that span's type («摩根（JeffreyDeanMorgan）»), and is skipped after
+    anything else («芬兰语(Meänkieli)»); a word in quotes (a title or a term), one followed by
+    a place or organisation head («Blindleia运河»), and a known name (is_known: alias table or
+    gazetteer, whose types UNER's Chinese gold does not follow for platforms) are left alone."""
+    found: list[Span] = []
+    for m in _LATIN_NAME.finditer(text):
+        start, end = m.span()
+        if any(s[0] < end and start < s[1] for s in spans) or is_known(m.group()):
+            continue
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if before in "“\"'‘「《" and after in "”\"'’」》,，":
+            continue
+        kind = "PER"
+        if before in "(（" and after in ")）":
+            glossed = [s for s in spans if s[1] == start - 1]
+            if not glossed:
+                continue
+            kind = glossed[0][2]
+        follow = norm[end : end + 4]
+        if any(follow.startswith(h) for h in (*PLACE_HEADS, *ORG_HEADS, "医院")):
+            continue
+        found.append((start, end, kind, 0.5))
+    return sorted(spans + found) if found else spans

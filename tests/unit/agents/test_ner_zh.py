@@ -18,6 +18,7 @@ from agents.ner.text import Tokens, tokenize
 from agents.ner.zh import WordSegmenter, ZhEmitter
 from agents.ner.zh_rules import (
     latin_acronym_orgs,
+    latin_names,
     party_names,
     place_org_runs,
     split_datelines,
@@ -264,6 +265,17 @@ def test_countries_and_place_heads_in_the_tagger(tagger: EntityTagger) -> None:
         ("葡萄牙", "LOC"),
         ("法國數字委員會", "ORG"),
     ]
+
+
+def test_latin_names_in_chinese_text() -> None:
+    text = (
+        "Guilbeault说，摩根（JeffreyDeanMorgan）和芬兰语(Meänkieli)，"
+        "“Zettel'sTraum”，Blindleia运河，Reddit，NASA。"
+    )
+    spans = [(12, 14, "PER", 0.9)]
+    found = latin_names(text, text, spans, {"Reddit"}.__contains__)
+    names = [(text[a:b], kind) for a, b, kind, _ in found if (a, b) not in {s[:2] for s in spans}]
+    assert names == [("Guilbeault", "PER"), ("JeffreyDeanMorgan", "PER")]
 
 
 def test_party_names_from_the_segmentation() -> None:

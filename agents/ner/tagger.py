@@ -36,7 +36,7 @@ from agents.ner.context_rules import possessive_countries, speaker_names
 from agents.ner.crf import FloatArray, LinearCRF
 from agents.ner.external import RussianNatasha
 from agents.ner.features import FeatureSet
-from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameMatcher, Span, ZipfTable
+from agents.ner.gazetteer import AliasTable, CharNB, Gazetteer, NameHit, Span, ZipfTable
 from agents.ner.han import HanKeys
 from agents.ner.known_names import KnownNames
 from agents.ner.mentions import Mention, link_name_parts
@@ -155,14 +155,6 @@ class EntityTagger:
         self._zh_names = ZhNameMatcher(self._gaz_zh.names, min_len=2)
         self._zh_words = WordSegmenter(_data("zh_words.json.gz"))
         self._zh_names.share_keys(self._zh_words)  # one search of a text for both
-        self._zh_countries = NameMatcher(
-            {
-                name: [kind]
-                for name, (kind, value, *_) in self._gaz_zh.names.items()
-                if kind == "LOC" and value.lower() in self._countries
-            },
-            min_len=2,
-        )
         kinds = sorted({entry[0] for entry in self._gaz_zh.names.values()})
         self._zh_emitter = ZhEmitter(self._crf_zh, kinds, self._zh_words.tag_names)
         self._t2s = load_t2s()
@@ -223,6 +215,7 @@ class EntityTagger:
         tokens = [Tokens.of(t, cjk=language == "zh") for t in texts]
         offsets = [t.offsets for t in tokens]
         norms: list[str | None] = [None] * len(texts)  # as the alias table matches, if known
+        countries: list[list[tuple[int, int]]] = [[] for _ in texts]  # zh: found in the text
         if language == "ru" and self._natasha is not None:
             spans = self._natasha.spans(texts)
             creator = self._natasha.creator
@@ -233,8 +226,15 @@ class EntityTagger:
             creator, profile = self._creators["ar"], "ar"
         elif language == "zh":
             simplified = [t.translate(self._t2s) for t in texts]  # char for char: same offsets
+            names: list[list[NameHit]] = [[] for _ in texts]
             emissions = [
-                self._zh_emissions(t, toks) for t, toks in zip(simplified, tokens, strict=True)
+                self._zh_emissions(t, toks, found)
+                for t, toks, found in zip(simplified, tokens, names, strict=True)
+            ]
+            is_country = self._countries.__contains__
+            countries = [
+                [(h[0], h[1]) for h in found if h[2] == "LOC" and is_country(str(h[3]).lower())]
+                for found in names
             ]
             found_zh = self._crf_spans(self._crf_zh, texts, tokens, emissions)
             spans = [
@@ -261,15 +261,22 @@ class EntityTagger:
                 ]
             creator, profile = self._creators["cased"], "cased"
         return [
-            self._finish(text, profile, toks, found, creator, norm, language)
-            for text, toks, found, norm in zip(texts, tokens, spans, norms, strict=True)
+            self._finish(text, profile, toks, found, creator, norm, language, places)
+            for text, toks, found, norm, places in zip(
+                texts, tokens, spans, norms, countries, strict=True
+            )
         ]
 
-    def _zh_emissions(self, simplified: str, tokens: Tokens) -> FloatArray:
+    def _zh_emissions(
+        self, simplified: str, tokens: Tokens, names: list[NameHit] | None = None
+    ) -> FloatArray:
         """The scores crf_zh would give zh_types(...) (what training sees), from the parts;
-        simplified: the text mapped to Simplified characters."""
+        simplified: the text mapped to Simplified characters; names, if given, receives the
+        gazetteer names found (leftmost-longest)."""
         keys = HanKeys(simplified)  # packed once for the name and the word look-ups
         hits = self._zh_names.find(simplified, tokens.first, tokens.last, keys)
+        if names is not None:
+            names.extend(hits)
         first, last = tokens.first, tokens.last
         emitter = self._zh_emitter
         starts = np.fromiter(first, dtype=np.int64, count=len(first))  # in token order
@@ -316,19 +323,19 @@ class EntityTagger:
         creator: str,
         norm: str | None = None,
         language: str = "",
+        countries: Sequence[tuple[int, int]] = (),
     ) -> list[Mention]:
         """Quote clean-up, curated aliases, MISC filter, person-name consistency, canonical.
-        norm: the text as the alias table matches it, if the caller has it."""
+        norm: the text as the alias table matches it, if the caller has it; countries: where
+        the gazetteer found a country's name (Chinese)."""
         spans = clean_quotes(text, tokens, spans)
         spans = self._aliases.apply(text, profile, tokens, spans, norm)
         if not self.include_misc:
             spans = [s for s in spans if s[2] != "MISC"]
         if profile == "zh" and norm is not None:  # after the aliases: they cut «美国» out
-            countries = self._zh_countries.find(norm, tokens.first, tokens.last)
-            spans = untagged_countries(norm, spans, [(h[0], h[1]) for h in countries])
+            spans = untagged_countries(norm, spans, countries)
             spans = place_org_runs(norm, spans)
-            if "党" in norm:
-                spans = party_names(norm, spans, self._zh_words.words(norm))
+            spans = party_names(norm, spans, self._zh_words.parties)
             spans = latin_acronym_orgs(text, spans, self.names.is_known_org)
             spans = latin_names(text, norm, spans, self.names.is_known_cased)
         spans = merge_person_tail(text, tokens, spans)

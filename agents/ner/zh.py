@@ -49,6 +49,10 @@ class WordSegmenter:
             for word in table[kind].split("\n")
             if len(word) >= 2 and is_han(word)
         )
+        # the dictionary's party names («共和党», «工党»), for zh_rules.party_names
+        self.parties = frozenset(
+            word for words in table.values() for word in words.split("\n") if word[-1:] == "党"
+        )
         # tag strings as features_zh reads them: position in the word (B/M/E, S = no word) +
         # class (x = a Han character outside any word, p = anything else)
         segments = ["sg=S|sp=Sp", "sg=S|sp=Sx"] + [

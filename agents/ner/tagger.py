@@ -11,7 +11,9 @@ Back-ends (all offline, loaded once per worker, models in agents/ner/data/ or in
   ru              natasha (slovnet); `russian="crf"` uses the pooled CRF instead
   zh              character CRF with dictionary word-segmentation features (agents/ner/zh.py);
                   Traditional and Simplified (mapped 1:1, offsets unchanged); demonyms
-                  dropped, wire datelines split into agency + place (agents/ner/zh_rules.py)
+                  dropped, wire datelines split into agency + place, and after the aliases:
+                  place + organisation head → ORG, untagged countries, parties, Latin acronyms
+                  and Latin names (agents/ner/zh_rules.py)
   anything else   no entities: better nothing than junk
 After the model: curated aliases (organisations, places, well-known people: one canonical in
 every script), span rules per script (agents/ner/spans.py, org_rules.py, context_rules.py: the

@@ -1,10 +1,12 @@
-"""Chinese post-rules after the character CRF (agents/ner/tagger.py, before the alias table).
+"""Chinese post-rules after the character CRF (agents/ner/tagger.py).
 
 tidy_zh: a place directly followed by 人 is a demonym, dropped.
 split_datelines: a wire dateline «新华社北京11月9日电» is the agency (ORG) + the place (LOC); the
 CRF, trained on PUD sentences without datelines, reads «新华社北京» as one ORG.
-place_org_runs: a place directly followed by an organisation's name ending in a head word
-(«美国国家环境保护局», «德国军队», «北卡罗来纳大学») is one ORG; the CRF stops at the place.
+These two run before the alias table, the others after it (the tagger's _finish):
+place_org_runs (a place followed by a name ending in an organisation head is one ORG,
+«美国国家环境保护局»; with a place head one LOC, «意大利半岛»), untagged_countries, party_names,
+latin_acronym_orgs and latin_names.
 Rules are measured by 5-fold CV over TUNE (python -m training.ner.tune_zh, training/README.md).
 """
 

@@ -13,6 +13,7 @@ from agents.ner.mentions import Mention
 from agents.ner.text import ar_strip, lookup_key, russian_nominative_keys, script_profile
 
 _SPACE = re.compile(r"\s+")
+CANONICAL_CACHE_MAX = 16_384  # (surface, kind) pairs, ~3 MB at most
 
 
 class KnownNames:
@@ -30,6 +31,8 @@ class KnownNames:
         self._countries = countries
         self._homographs = homographs
         self._homograph_countries = frozenset(e[0] for e in homographs.values())
+        # canonical() by (surface, kind): a name comes back many times in a text and a feed
+        self._canonicals: dict[tuple[str, str], str] = {}
 
     def known(self, profile: str, key: str) -> list[str] | None:
         """[type, canonical] of a known name by its key: the alias table, else the gazetteer."""
@@ -62,6 +65,17 @@ class KnownNames:
 
     def canonical(self, surface: str, kind: str) -> str:
         """The known entity's value (`known_canonical`), else the normalised surface."""
+        value = self._canonicals.get((surface, kind))
+        if value is None:
+            if len(self._canonicals) >= CANONICAL_CACHE_MAX:  # bounded memory: start afresh
+                self._canonicals.clear()
+            value = self._canonicals[surface, kind] = self._canonical(surface, kind)
+        return value
+
+    def clear_cache(self) -> None:
+        self._canonicals.clear()
+
+    def _canonical(self, surface: str, kind: str) -> str:
         known = self.known_canonical(surface, kind)
         if known is not None:
             return known

@@ -188,6 +188,7 @@ class EntityTagger:
         if self._natasha is not None:
             self._natasha.clear_cache()
         self._zh_emitter.clear_cache()
+        self.names.clear_cache()
 
     def supported(self, language: str) -> bool:
         return primary_language(language) in self.SUPPORTED

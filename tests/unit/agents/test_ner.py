@@ -366,3 +366,16 @@ def test_any_text_in_any_supported_language_gives_exact_offsets(
 ) -> None:
     (found,) = tagger.tag_batch([(text, language)])
     check_offsets(text, found)
+
+
+def test_canonical_values_are_cached_within_a_bound(
+    tagger: EntityTagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agents.ner import known_names
+
+    monkeypatch.setattr(known_names, "CANONICAL_CACHE_MAX", 3)
+    tagger.names.clear_cache()
+    for surface in ("Paris", "Berlin", "Rome", "Madrid", "Lisbon", "München"):
+        assert tagger.names.canonical(surface, "LOC") == tagger.names._canonical(surface, "LOC")
+        assert len(tagger.names._canonicals) <= 3
+    assert tagger.names.canonical("München", "LOC") == "Munich"

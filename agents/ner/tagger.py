@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import gc
 import json
-import re
 from collections.abc import Callable, Sequence
 from importlib.resources import files
 
@@ -81,7 +80,6 @@ from agents.ner.zh_rules import (
 )
 
 VERSION = "1.0.0"  # of the shipped models + rules; part of every entity's `creator`
-_SPACE = re.compile(r"\s+")
 
 
 def _data(name: str) -> bytes:
